@@ -99,10 +99,12 @@ class KBRecord(BaseModel):
     provenance: Provenance
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    revision: int | None = Field(default=None, description="store-assigned global revision of the last write")
 
     def content_hash(self) -> str:
         """SHA-256 of the record's content, ignoring store-assigned fields, for change detection."""
-        data = self.model_dump(mode="json", exclude={"id", "created_at", "updated_at", "content_hash_value"})
+        store_fields = {"id", "created_at", "updated_at", "revision", "content_hash_value"}
+        data = self.model_dump(mode="json", exclude=store_fields)
         data.get("provenance", {}).pop("fetched_at", None)
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
