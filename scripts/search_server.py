@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Start, stop and inspect a local OpenSearch 2.19.6 assembled from Maven Central (stdlib only: runs before the venv).
+"""Start, stop and inspect a local OpenSearch 2.19.6 built from Maven Central (stdlib only, no venv).
 
     python3 scripts/search_server.py start [--nodes 1|3] [--port P]
     python3 scripts/search_server.py stop|status|logs [--port P]
     python3 scripts/search_server.py kill-node N | start-node N [--port P]
 
 One JVM per node (scripts/opensearch/NodeLauncher.java around the codelibs runner), loopback only, plain HTTP.
-Node k of a cluster listens on HTTP port P+k-1 and transport port P+k+99. State (configs, data, logs, pid files)
-lives under ``var/opensearch/<P>/`` in the repository, or under ``$POLICYKB_OPENSEARCH_STATE_DIR``.
+Node k of a cluster listens on HTTP port P+k-1 and transport port P+k+99. State (configs, data, logs,
+pid files) lives under ``var/opensearch/<P>/`` in the repository, or under ``$POLICYKB_OPENSEARCH_STATE_DIR``.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def classpath(base: Path) -> str:
     if not mvn:
         raise SearchServerError("mvn not found: install maven (scripts/system_deps.sh)")
     base.mkdir(parents=True, exist_ok=True)
-    print("resolving OpenSearch jars with Maven (first run downloads ~150 MB into ~/.m2) ...", flush=True)
+    print("resolving OpenSearch jars with Maven (first run downloads ~65 MB into ~/.m2) ...", flush=True)
     cmd = [mvn, "-B", "-q", "-f", str(POM_DIR / "pom.xml"), "dependency:build-classpath",
            f"-Dmdep.outputFile={cp_file}"]
     proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
@@ -149,7 +149,8 @@ def launcher_classes(base: Path, cp: str) -> Path:
     if not javac:
         raise SearchServerError("javac not found: install openjdk-17-jdk-headless (scripts/system_deps.sh)")
     out.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([javac, "-cp", cp, "-d", str(out), str(LAUNCHER_SOURCE)], capture_output=True, text=True)
+    cmd = [javac, "-cp", cp, "-d", str(out), str(LAUNCHER_SOURCE)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SearchServerError(f"javac failed on {LAUNCHER_SOURCE}:\n{proc.stdout}{proc.stderr}")
     return out
@@ -281,7 +282,7 @@ def _locked(base: Path) -> Iterator[None]:
 
 
 def start(port: int, nodes: int = 1, timeout_s: float | None = None) -> Cluster:
-    """Start the cluster on ``port`` unless it is already up; raise SearchServerError with log tails on failure."""
+    """Start the cluster on ``port`` unless already up; raise SearchServerError with log tails on failure."""
     timeout_s = timeout_s or float(os.environ.get("POLICYKB_OPENSEARCH_START_TIMEOUT", "180"))
     cluster = load_cluster(port, nodes)
     with _locked(cluster.state_dir):
@@ -359,7 +360,9 @@ def status_line(port: int) -> tuple[bool, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["start", "stop", "status", "logs", "kill-node", "start-node"])
     parser.add_argument("node", nargs="?", type=int, help="node number for kill-node/start-node")
     parser.add_argument("--nodes", type=int, choices=[1, 3], default=1)
