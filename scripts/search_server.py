@@ -371,7 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--signal", choices=["KILL", "TERM"], default="KILL", help="for kill-node")
     parser.add_argument("--lines", type=int, default=60, help="for logs")
     args = parser.parse_args(argv)
-    port = args.port or (DEFAULT_CLUSTER_PORT if args.nodes == 3 else DEFAULT_PORT)
+    # kill-node/start-node only make sense on the three-node cluster, so they default to its port.
+    multi = args.nodes == 3 or args.command in {"kill-node", "start-node"}
+    port = args.port or (DEFAULT_CLUSTER_PORT if multi else DEFAULT_PORT)
     try:
         if args.command == "start":
             cluster = start(port, args.nodes)
