@@ -129,8 +129,15 @@ def classpath(base: Path) -> str:
         raise SearchServerError("mvn not found: install maven (scripts/system_deps.sh)")
     base.mkdir(parents=True, exist_ok=True)
     print("resolving OpenSearch jars with Maven (first run downloads ~65 MB into ~/.m2) ...", flush=True)
-    cmd = [mvn, "-B", "-q", "-f", str(POM_DIR / "pom.xml"), "dependency:build-classpath",
-           f"-Dmdep.outputFile={cp_file}"]
+    cmd = [
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(POM_DIR / "pom.xml"),
+        "dependency:build-classpath",
+        f"-Dmdep.outputFile={cp_file}",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if proc.returncode != 0 or not cp_file.exists():
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
@@ -214,20 +221,46 @@ def spawn_node(cluster: Cluster, node: int) -> int:
     ndir = cluster.node_dir(node)
     size = heap() or ("1g" if cluster.nodes == 1 else "640m")
     cmd = [
-        _java(), f"-Xms{size}", f"-Xmx{size}", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8",
-        f"-Djava.io.tmpdir={ndir / 'tmp'}", "-cp", f"{classes}{os.pathsep}{cp}", "NodeLauncher",
-        f"node-{node}", str(cluster.http_port(node)),
-        "-basePath", str(ndir), "-confPath", str(ndir / "config"), "-dataPath", str(ndir / "data"),
-        "-logsPath", str(ndir / "logs"), "-numOfNode", "1", "-clusterName", cluster.name,
-        "-moduleTypes", MODULES, "-printOnFailure",
+        _java(),
+        f"-Xms{size}",
+        f"-Xmx{size}",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-Dfile.encoding=UTF-8",
+        f"-Djava.io.tmpdir={ndir / 'tmp'}",
+        "-cp",
+        f"{classes}{os.pathsep}{cp}",
+        "NodeLauncher",
+        f"node-{node}",
+        str(cluster.http_port(node)),
+        "-basePath",
+        str(ndir),
+        "-confPath",
+        str(ndir / "config"),
+        "-dataPath",
+        str(ndir / "data"),
+        "-logsPath",
+        str(ndir / "logs"),
+        "-numOfNode",
+        "1",
+        "-clusterName",
+        cluster.name,
+        "-moduleTypes",
+        MODULES,
+        "-printOnFailure",
     ]
     (ndir / "tmp").mkdir(parents=True, exist_ok=True)
     log = cluster.stdout_log(node)
     if log.exists():
         log.replace(log.with_suffix(".log.1"))
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                cwd=ndir, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ndir,
+            start_new_session=True,
+        )
     cluster.pid_file(node).write_text(f"{proc.pid}\n")
     return proc.pid
 
@@ -355,8 +388,10 @@ def status_line(port: int) -> tuple[bool, str]:
         running = [n for n in range(1, cluster.nodes + 1) if node_pid(cluster, n)]
         extra = f" (JVM of node(s) {running} running but not answering)" if running else ""
         return False, f"down 未运行 {cluster.url}{extra}"
-    return True, (f"up 运行中 {cluster.url} cluster={data.get('cluster_name')} status={data.get('status')} "
-                  f"nodes={data.get('number_of_nodes')}")
+    return True, (
+        f"up 运行中 {cluster.url} cluster={data.get('cluster_name')} status={data.get('status')} "
+        f"nodes={data.get('number_of_nodes')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -366,8 +401,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["start", "stop", "status", "logs", "kill-node", "start-node"])
     parser.add_argument("node", nargs="?", type=int, help="node number for kill-node/start-node")
     parser.add_argument("--nodes", type=int, choices=[1, 3], default=1)
-    parser.add_argument("--port", type=int, help=f"HTTP port of node 1 (default {DEFAULT_PORT}, "
-                        f"{DEFAULT_CLUSTER_PORT} with --nodes 3)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        help=f"HTTP port of node 1 (default {DEFAULT_PORT}, {DEFAULT_CLUSTER_PORT} with --nodes 3)",
+    )
     parser.add_argument("--signal", choices=["KILL", "TERM"], default="KILL", help="for kill-node")
     parser.add_argument("--lines", type=int, default=60, help="for logs")
     args = parser.parse_args(argv)
