@@ -1,0 +1,141 @@
+"""Idempotent batch upsert: one transaction per batch, one SAVEPOINT per record, no write when unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import String
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from kb.errors import KBError, ValidationError
+from kb.store.reports import FailedRecord, UpsertReport
+from kb.store.revision import holds_revision_lock, lock_revisions, next_revision
+from kb.store.types import utcnow
+
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class RecordKind(Generic[M, R]):
+    """How one kind of record is keyed, found, created and filled."""
+
+    name: str
+    key: Callable[[M], str]
+    content_hash: Callable[[M], str]
+    find: Callable[[Session, M], R | None]
+    new_row: Callable[[M], R]
+    apply: Callable[[Session, R, M], None]
+    #: Called after a new row got its id (e.g. to resolve links that waited for it).
+    after_insert: Callable[[Session, R, int], None] | None = None
+
+
+def model_hash(model: BaseModel) -> str:
+    """SHA-256 of a plain model's JSON (for models without ``content_hash``, e.g. glossary terms)."""
+    blob = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def check_text(value: Any, path: str = "") -> None:
+    """Refuse NUL characters everywhere: PostgreSQL cannot store them, so SQLite must not either."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationError(f"field {path or 'value'} contains a NUL character (\\x00): remove it")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_text(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            check_text(v, f"{path}[{i}]")
+
+
+def check_lengths(row: Any) -> None:
+    """Refuse strings longer than their column, on SQLite as PostgreSQL would."""
+    for column in row.__table__.columns:
+        if isinstance(column.type, String) and column.type.length:
+            value = getattr(row, column.key, None)
+            if isinstance(value, str) and len(value) > column.type.length:
+                raise ValidationError(
+                    f"field {column.key} is {len(value)} characters long, at most {column.type.length} "
+                    "are allowed: shorten it"
+                )
+
+
+def upsert_batch(session: Session, kind: RecordKind[M, R], items: Iterable[M]) -> UpsertReport:
+    """Upsert ``items`` in the caller's transaction; failures are reported, the rest is kept."""
+    report = UpsertReport()
+    for item in items:
+        key = _safe_key(kind, item)
+        try:
+            outcome, row_id = _upsert_one(session, kind, item)
+        except (KBError, SQLAlchemyError, ValueError, TypeError) as exc:
+            report.failed.append(FailedRecord(key=key, reason=_reason(exc)))
+            continue
+        if outcome == "inserted":
+            report.inserted += 1
+            report.inserted_ids.append(row_id)
+        elif outcome == "updated":
+            report.updated += 1
+            report.updated_ids.append(row_id)
+        else:
+            report.unchanged += 1
+    return report
+
+
+def _upsert_one(session: Session, kind: RecordKind[M, R], item: M) -> tuple[str, int]:
+    check_text(item.model_dump(mode="json"))
+    digest = kind.content_hash(item)
+    row = kind.find(session, item)
+    if row is not None and row.content_hash == digest:  # type: ignore[attr-defined]
+        return "unchanged", row.id  # type: ignore[attr-defined]
+    if not holds_revision_lock(session):
+        # The lock lives in the outer transaction (a rolled-back SAVEPOINT would release it on PostgreSQL);
+        # once held, re-read: another writer may have committed this very record while we waited.
+        lock_revisions(session)
+        if row is not None:
+            session.refresh(row)
+        else:
+            row = kind.find(session, item)
+        if row is not None and row.content_hash == digest:  # type: ignore[attr-defined]
+            return "unchanged", row.id  # type: ignore[attr-defined]
+    with session.begin_nested():
+        revision = next_revision(session)
+        now = utcnow()
+        inserting = row is None
+        if row is None:
+            row = kind.new_row(item)
+            row.created_at = now  # type: ignore[attr-defined]
+            session.add(row)
+        row.content_hash = digest  # type: ignore[attr-defined]
+        row.revision = revision  # type: ignore[attr-defined]
+        row.updated_at = now  # type: ignore[attr-defined]
+        if hasattr(row, "imported_at"):
+            row.imported_at = now
+        with session.no_autoflush:  # apply() looks up linked policies; the row is not complete yet
+            kind.apply(session, row, item)
+        check_lengths(row)
+        session.flush()
+        row_id: int = row.id  # type: ignore[attr-defined]
+        if inserting and kind.after_insert is not None:
+            kind.after_insert(session, row, revision)
+    return ("inserted" if inserting else "updated"), row_id
+
+
+def _safe_key(kind: RecordKind[M, R], item: Any) -> str:
+    try:
+        return kind.key(item)
+    except Exception:  # a malformed item still needs a line in the report
+        return repr(item)[:120]
+
+
+def _reason(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) if isinstance(exc, SQLAlchemyError) else None
+    if orig is not None:
+        return f"{type(exc).__name__}: {orig}".strip()[:500]
+    return f"{type(exc).__name__}: {exc}"[:500]
