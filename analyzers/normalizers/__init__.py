@@ -1,0 +1,42 @@
+"""The ordered normalization pipeline; ``normalize_aligned`` runs only its length-preserving steps."""
+
+from __future__ import annotations
+
+from analyzers.normalizers.base import Normalizer
+from analyzers.normalizers.clause_numerals import CLAUSE_NUMERALS
+from analyzers.normalizers.controls import CONTROLS
+from analyzers.normalizers.punctuation import PUNCTUATION
+from analyzers.normalizers.traditional import TRADITIONAL_TO_SIMPLIFIED
+from analyzers.normalizers.whitespace import WHITESPACE_CHARS, WHITESPACE_COLLAPSE
+from analyzers.normalizers.width import WIDTH_CHARS, WIDTH_FULL
+
+#: Order matters: controls first (OpenCC needs clean UTF-8), width before punctuation (its table is half-width),
+#: whitespace collapsing before clause numerals (which look at adjacent characters).
+PIPELINE: tuple[Normalizer, ...] = (
+    CONTROLS,
+    WIDTH_CHARS,
+    WIDTH_FULL,
+    TRADITIONAL_TO_SIMPLIFIED,
+    PUNCTUATION,
+    WHITESPACE_CHARS,
+    WHITESPACE_COLLAPSE,
+    CLAUSE_NUMERALS,
+)
+ALIGNED_PIPELINE: tuple[Normalizer, ...] = tuple(step for step in PIPELINE if step.length_preserving)
+
+
+def normalize(text: str) -> str:
+    """Full normalization for queries and keys (NFKC with exceptions, t2s, punctuation, spaces, 第十二条→第12条)."""
+    for step in PIPELINE:
+        text = step(text)
+    return text
+
+
+def normalize_aligned(text: str) -> str:
+    """Length-preserving normalization for indexed text: char i of the result comes from char i of the input."""
+    for step in ALIGNED_PIPELINE:
+        text = step(text)
+    return text
+
+
+__all__ = ["ALIGNED_PIPELINE", "PIPELINE", "Normalizer", "normalize", "normalize_aligned"]

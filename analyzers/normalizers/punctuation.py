@@ -1,0 +1,28 @@
+"""Punctuation unification, one character for one: quote, bracket, dash and dot variants → one form each.
+
+Runs after width folding, so full-width ASCII punctuation is already ASCII. Square-ish brackets become the
+GB/T 9704 文号 brackets 〔〕, so 国发[2018]39号 and 国发【2018】39号 index like 国发〔2018〕39号.
+"""
+
+from __future__ import annotations
+
+from analyzers.normalizers.base import Normalizer
+
+_GROUPS = {
+    '"': "“”„‟〝〞〟「」『』﹁﹂﹃﹄",
+    "'": "‘’‚‛′",
+    "〔": "[【〖〘〚［",
+    "〕": "]】〗〙〛］",
+    "-": "‐‑‒–—―−﹘﹣",
+    "~": "〜～∼",
+    "·": "•‧∙・･",
+}
+_TABLE = {ord(char): target for target, chars in _GROUPS.items() for char in chars}
+
+
+def unify_punctuation(text: str) -> str:
+    """Map punctuation variants to one form each (“”「」→", 【】[]→〔〕, —–→-, •・→·)."""
+    return text.translate(_TABLE)
+
+
+PUNCTUATION = Normalizer("punctuation", True, unify_punctuation)

@@ -1,0 +1,60 @@
+"""Token streams for the engines: U+200B-joined index text, query terms, CJK bigrams."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from analyzers.normalizers import normalize, normalize_aligned
+from analyzers.segmenter import get_segmenter
+from synonyms import load_stopwords
+
+#: Engines split index text on this (plus whitespace and punctuation); it is invisible and never in normalized text.
+TOKEN_SEPARATOR = "\u200b"
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The stopword list of synonyms/data, as the analyzers use it."""
+    return load_stopwords()
+
+
+def is_separator_token(token: str) -> bool:
+    """True for tokens made only of whitespace, punctuation or math/modifier symbols (not ㎡, ℃, ①)."""
+    return all(unicodedata.category(c)[0] in "PZC" or unicodedata.category(c) in ("Sm", "Sk") for c in token)
+
+
+def segment_for_index(text: str) -> str:
+    """normalize_aligned(text) with U+200B between precise-mode tokens; dropping U+200B gives it back exactly."""
+    folded = normalize_aligned(text)
+    if not folded:
+        return folded
+    return TOKEN_SEPARATOR.join(get_segmenter().cut(folded))
+
+
+def index_tokens(text: str) -> list[str]:
+    """The tokens an engine keeps from segment_for_index(text): no separators, no stopwords."""
+    words = stopwords()
+    return [t for t in get_segmenter().cut(normalize_aligned(text)) if not is_separator_token(t) and t not in words]
+
+
+def query_terms(text: str) -> list[str]:
+    """Normalized search-mode tokens of a query, without punctuation, whitespace and stopwords."""
+    words = stopwords()
+    return [
+        t for t in get_segmenter().cut_for_search(normalize(text))
+        if not is_separator_token(t) and t not in words
+    ]
+
+
+def cjk_bigrams(text: str) -> list[str]:
+    """Overlapping character bigrams of each CJK run of normalize_aligned(text); a lone character stays a unigram."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(normalize_aligned(text)):
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
