@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from kb.auth.roles import Role
 from kb.auth.service import ApiKeyRecord, not_found
-from kb.store.engine import writer_engine
+from kb.store import Store
 from kb.store.tables import ApiKeyRow
 
 
@@ -29,14 +28,13 @@ def _record(row: ApiKeyRow) -> ApiKeyRecord:
 class SqlApiKeyRepository:
     """ApiKeyRepository over SQLAlchemy; every method is its own short transaction."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._writer = writer_engine(engine)
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def insert(
         self, *, prefix: str, key_hash: str, role: Role, department: str | None, name: str | None
     ) -> ApiKeyRecord:
-        with Session(self._writer) as session, session.begin():
+        with self._store.write_session() as session:
             row = ApiKeyRow(
                 key_hash=key_hash, key_prefix=prefix, role=role.value, department=department, name=name or ""
             )
@@ -45,16 +43,16 @@ class SqlApiKeyRepository:
             return _record(row)
 
     def by_prefix(self, prefix: str) -> list[tuple[ApiKeyRecord, str]]:
-        with Session(self._engine) as session:
+        with self._store.read_session() as session:
             rows = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_prefix == prefix)).all()
             return [(_record(row), row.key_hash) for row in rows]
 
     def all(self) -> list[ApiKeyRecord]:
-        with Session(self._engine) as session:
+        with self._store.read_session() as session:
             return [_record(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
 
     def revoke(self, key_id: int, at: datetime) -> ApiKeyRecord:
-        with Session(self._writer) as session, session.begin():
+        with self._store.write_session() as session:
             row = session.get(ApiKeyRow, key_id)
             if row is None:
                 raise not_found(key_id)
@@ -64,7 +62,7 @@ class SqlApiKeyRepository:
             return _record(row)
 
     def touch(self, key_id: int, at: datetime) -> None:
-        with Session(self._writer) as session, session.begin():
+        with self._store.write_session() as session:
             row = session.get(ApiKeyRow, key_id)
             if row is not None:
                 row.last_used_at = at

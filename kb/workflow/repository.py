@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, cast, func, select
+from sqlalchemy import Integer, String, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kb.errors import ConflictError, NotFoundError
 from kb.models import Channel, QuestionEvent, QuestionStatus, UnansweredQuestion
-from kb.store.engine import writer_engine
+from kb.store import Store
 from kb.store.revision import next_revision
 from kb.store.tables import QuestionEventRow, UnansweredQuestionRow
 from kb.workflow.schemas import QuestionFilters
@@ -66,12 +66,11 @@ def _column_value(name: str, value: Any) -> Any:
 class SqlQuestionRepository:
     """Reads and versioned writes; every write appends one history event in the same transaction."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._writer = writer_engine(engine)
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def create(self, question: UnansweredQuestion, event: QuestionEvent) -> UnansweredQuestion:
-        with Session(self._writer) as session, session.begin():
+        with self._store.write_session() as session:
             values = {k: _column_value(k, getattr(question, k)) for k in _MUTABLE}
             row = UnansweredQuestionRow(
                 **values, revision=next_revision(session), created_at=event.at, updated_at=event.at
@@ -82,7 +81,7 @@ class SqlQuestionRepository:
             return to_model(row)
 
     def get(self, question_id: int) -> UnansweredQuestion:
-        with Session(self._engine) as session:
+        with self._store.read_session() as session:
             return to_model(self._row(session, question_id))
 
     def update(
@@ -92,24 +91,24 @@ class SqlQuestionRepository:
         unknown = set(changes) - _MUTABLE
         if unknown:
             raise ValueError(f"not a mutable question field: {sorted(unknown)}")
-        try:
-            with Session(self._writer) as session, session.begin():
-                row = self._row(session, question_id)
-                if expected_version is not None and row.version != expected_version:
-                    raise _conflict(question_id, expected_version, row.version)
-                for name, value in changes.items():
-                    setattr(row, name, _column_value(name, value))
-                row.revision = next_revision(session)
-                row.updated_at = event.at
-                row.events.append(_event_row(event))
+        with self._store.write_session() as session:
+            row = self._row(session, question_id)
+            if expected_version is not None and row.version != expected_version:
+                raise _conflict(question_id, expected_version, row.version)
+            for name, value in changes.items():
+                setattr(row, name, _column_value(name, value))
+            row.revision = next_revision(session)
+            row.updated_at = event.at
+            row.events.append(_event_row(event))
+            try:
                 session.flush()
-                return to_model(row)
-        except StaleDataError as exc:  # another writer bumped the version between our read and write
-            raise _conflict(question_id, expected_version, None) from exc
+            except StaleDataError as exc:  # another writer bumped the version between our read and write
+                raise _conflict(question_id, expected_version, None) from exc
+            return to_model(row)
 
     def open_candidates(self) -> list[tuple[int, str, str]]:
         """(id, normalized_question, question) of every open question, the pool that dedup searches."""
-        with Session(self._engine) as session:
+        with self._store.read_session() as session:
             rows = session.execute(
                 select(
                     UnansweredQuestionRow.id,
@@ -123,7 +122,7 @@ class SqlQuestionRepository:
         self, filters: QuestionFilters, *, today: date, limit: int = 500, offset: int = 0
     ) -> tuple[list[UnansweredQuestion], int]:
         """Filtered questions sorted by due date (no due date last, then newest); and the total."""
-        with Session(self._engine) as session:
+        with self._store.read_session() as session:
             query = select(UnansweredQuestionRow)
             for condition in _conditions(filters, today):
                 query = query.where(condition)
@@ -142,7 +141,7 @@ class SqlQuestionRepository:
         overdue = (UnansweredQuestionRow.status.in_([s.value for s in AWAITING_DEPARTMENT])) & (
             UnansweredQuestionRow.due_date < today
         )
-        with Session(self._engine) as session:
+        with self._store.read_session() as session:
             rows = session.execute(
                 select(
                     UnansweredQuestionRow.department,

@@ -17,6 +17,8 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "server",
     "db",
+    "keys",
+    "analyze",
 )
 
 

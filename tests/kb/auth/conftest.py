@@ -1,4 +1,4 @@
-"""A fresh store database per test for the auth tests."""
+"""The store on SQLite and on the real PostgreSQL, with this package's tables emptied for each test."""
 
 from __future__ import annotations
 
@@ -6,17 +6,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import delete
 
-from kb.store.engine import create_store_engine
-from kb.store.tables import Base, RevisionCounter
+from kb.store import Store
+from kb.store.tables import ApiKeyRow, QuestionEventRow, UnansweredQuestionRow
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    eng = create_store_engine(f"sqlite:///{tmp_path / 'auth.db'}")
-    Base.metadata.create_all(eng)
-    with eng.begin() as conn:
-        conn.execute(RevisionCounter.__table__.insert().values(id=1, value=0))
-    yield eng
-    eng.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store; on PostgreSQL the session database is shared, so our tables are cleared first."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'auth.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    st = Store(url)
+    with st.write_session() as session:
+        for table in (QuestionEventRow, UnansweredQuestionRow, ApiKeyRow):
+            session.execute(delete(table))
+    yield st
+    st.close()

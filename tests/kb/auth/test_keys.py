@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from kb.auth import ApiKeyService, Principal, Role, hash_key, require_department, require_role, verify_key
 from kb.auth.keys import generate_key, is_example_key
 from kb.auth.repository import SqlApiKeyRepository
 from kb.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from kb.settings import Settings
+from kb.store import Store
 from kb.store.tables import ApiKeyRow
 
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
 
 
-def _service(engine: Engine, **settings: object) -> ApiKeyService:
-    return ApiKeyService(SqlApiKeyRepository(engine), Settings(secret_key=SECRET, **settings))  # type: ignore[arg-type]
+def _service(store: Store, **settings: object) -> ApiKeyService:
+    return ApiKeyService(SqlApiKeyRepository(store), Settings(secret_key=SECRET, **settings))  # type: ignore[arg-type]
 
 
 def test_generated_keys_are_prefixed_random_and_hash_with_the_secret() -> None:
@@ -27,10 +28,10 @@ def test_generated_keys_are_prefixed_random_and_hash_with_the_secret() -> None:
     assert not verify_key(b, hash_key(a, SECRET), SECRET)
 
 
-def test_created_key_is_stored_only_as_its_hash_and_authenticates(engine: Engine) -> None:
-    service = _service(engine)
+def test_created_key_is_stored_only_as_its_hash_and_authenticates(store: Store) -> None:
+    service = _service(store)
     created = service.create(Role.DEPARTMENT, department="市人力资源和社会保障局", name="人社局窗口")
-    with engine.connect() as conn:
+    with store.engine.connect() as conn:
         stored = conn.execute(select(ApiKeyRow.key_hash, ApiKeyRow.key_prefix)).one()
     assert created.key not in stored.key_hash and stored.key_hash == hash_key(created.key, SECRET)
     assert created.key.startswith(stored.key_prefix)
@@ -40,15 +41,15 @@ def test_created_key_is_stored_only_as_its_hash_and_authenticates(engine: Engine
     assert service.list()[0].last_used_at is not None
 
 
-def test_wrong_key_revoked_key_and_other_secret_are_rejected(engine: Engine) -> None:
-    service = _service(engine)
+def test_wrong_key_revoked_key_and_other_secret_are_rejected(store: Store) -> None:
+    service = _service(store)
     created = service.create("staff")
     with pytest.raises(AuthenticationError):
         service.authenticate(created.key[:-1] + ("A" if created.key[-1] != "A" else "B"))
     with pytest.raises(AuthenticationError):
         service.authenticate("not-a-key")
     with pytest.raises(AuthenticationError):
-        ApiKeyService(SqlApiKeyRepository(engine), Settings(secret_key="another-secret")).authenticate(
+        ApiKeyService(SqlApiKeyRepository(store), Settings(secret_key="another-secret")).authenticate(
             created.key
         )
     assert service.authenticate(created.key).role is Role.STAFF
@@ -58,27 +59,27 @@ def test_wrong_key_revoked_key_and_other_secret_are_rejected(engine: Engine) -> 
         service.authenticate(created.key)
 
 
-def test_missing_key_is_the_public_principal(engine: Engine) -> None:
-    assert _service(engine).authenticate(None).role is Role.PUBLIC
-    assert _service(engine).authenticate("  ").role is Role.PUBLIC
+def test_missing_key_is_the_public_principal(store: Store) -> None:
+    assert _service(store).authenticate(None).role is Role.PUBLIC
+    assert _service(store).authenticate("  ").role is Role.PUBLIC
 
 
 @pytest.mark.parametrize(
     ("role", "department"), [("public", None), ("department", None), ("agent", "市税务局"), ("admin", None)]
 )
-def test_invalid_key_requests_are_refused(engine: Engine, role: str, department: str | None) -> None:
+def test_invalid_key_requests_are_refused(store: Store, role: str, department: str | None) -> None:
     with pytest.raises((ValidationError, ValueError)):
-        _service(engine).create(role, department=department)
+        _service(store).create(role, department=department)
 
 
-def test_example_and_bootstrap_keys(engine: Engine) -> None:
-    dev = _service(engine, bootstrap_admin_key="pk_example_staff_key_do_not_use")
+def test_example_and_bootstrap_keys(store: Store) -> None:
+    dev = _service(store, bootstrap_admin_key="pk_example_staff_key_do_not_use")
     assert dev.authenticate("pk_example_staff_key_do_not_use").role is Role.STAFF
-    prod = _service(engine, env="production", bootstrap_admin_key="pk_example_staff_key_do_not_use")
+    prod = _service(store, env="production", bootstrap_admin_key="pk_example_staff_key_do_not_use")
     with pytest.raises(AuthenticationError):
         prod.authenticate("pk_example_staff_key_do_not_use")
     assert is_example_key("pk_example_anything") and not is_example_key(generate_key())
-    real = _service(engine, env="production", bootstrap_admin_key="x" * 32)
+    real = _service(store, env="production", bootstrap_admin_key="x" * 32)
     assert real.authenticate("x" * 32).role is Role.STAFF
 
 
