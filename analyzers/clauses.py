@@ -1,4 +1,4 @@
-"""Clause structure: references like 第十二条 / 第24条之一 in text, and splitting a body into 条 within 章/节."""
+"""Clause structure: references like 第十二条 / 第24条之一, and splitting a body into 条 within 章/节."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ _N = f"(?:[{CHINESE_NUMERAL_CHARS}]+|\\d+)"
 _REFERENCE = re.compile(rf"第 ?(?P<number>{_N}) ?条(?:之(?P<sub>{_N}))?")
 _LINE_PREFIX = r"^[ \t]*(?:#+ *)?\**[ ]*"
 _ARTICLE_LINE = re.compile(rf"{_LINE_PREFIX}(?P<label>第 ?(?P<number>{_N}) ?条(?:之(?P<sub>{_N}))?)\**", re.M)
-_HEADING_LINE = re.compile(rf"{_LINE_PREFIX}(?P<heading>第 ?(?P<number>{_N}) ?(?P<unit>章|节)(?:[ \t]+\S.*|[ \t]*))$", re.M)
+_HEADING_LINE = re.compile(
+    rf"{_LINE_PREFIX}(?P<heading>第 ?(?P<number>{_N}) ?(?P<unit>章|节)(?:[ \t]+\S.*|[ \t]*))$", re.M
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """文号 (document numbers): find and parse 京政服发〔2022〕12号 and its variants into (机关代字, 年份, 序号).
 
-Every written form maps to one canonical key ``agency|year|serial`` (``国发|2018|39``; ``国令||707`` for numbers
-without a year). Parsing runs on normalize_aligned text, so full-width digits, traditional characters and bracket
-variants are already folded while offsets still point into the caller's text.
+Every written form maps to one canonical key ``agency|year|serial`` (``国发|2018|39``;
+``国令||707`` for numbers without a year). Parsing runs on normalize_aligned text, so full-width
+digits, traditional characters and bracket variants are already folded while offsets still point
+into the caller's text.
 """
 
 from __future__ import annotations
@@ -87,8 +88,9 @@ def _follow_ons(text: str, folded: str, first: DocNumber) -> list[DocNumber]:
     position = first.end
     while (match := _FOLLOW_ON.match(folded, position)) is not None:
         serial = int(match.group("serial"))
-        found.append(DocNumber(text[match.start("serial"):match.end()], make_key(first.agency, first.year, serial),
-                               first.agency, first.year, serial, match.start("serial"), match.end()))
+        key = make_key(first.agency, first.year, serial)
+        start, end = match.start("serial"), match.end()
+        found.append(DocNumber(text[start:end], key, first.agency, first.year, serial, start, end))
         position = match.end()
     return found
 

@@ -42,7 +42,7 @@ class GlossaryMatcher:
 
 
 def _whole_ascii_word(text: str, start: int, length: int) -> bool:
-    """An ASCII form such as "pm" must not be the middle of a longer ASCII word ("pm2.5" is fine for "pm2.5")."""
+    """An ASCII form such as "pm" must not be cut out of a longer ASCII word such as "pm2.5"."""
     def is_word(c: str) -> bool:
         return c.isascii() and c.isalnum()
 
@@ -51,7 +51,9 @@ def _whole_ascii_word(text: str, start: int, length: int) -> bool:
         return True
     before = text[start - 1] if start > 0 else ""
     after = text[start + length] if start + length < len(text) else ""
-    return not (before and is_word(form[0]) and is_word(before)) and not (after and is_word(form[-1]) and is_word(after))
+    glued_before = bool(before) and is_word(form[0]) and is_word(before)
+    glued_after = bool(after) and is_word(form[-1]) and is_word(after)
+    return not (glued_before or glued_after)
 
 
 _lock = threading.Lock()

@@ -1,8 +1,8 @@
 """Word segmentation with jieba semantics and the policy glossary as user dictionary, loaded once per process.
 
-jieba is the reference. rjieba (jieba-rs) is used when installed because tests/analyzers/test_rjieba_equality.py
-asserts it yields exactly jieba's tokens, with the same user words, on real documents; set
-POLICYKB_SEGMENTER=jieba to force the reference.
+jieba is the reference. rjieba (jieba-rs) is used when installed because
+tests/analyzers/test_rjieba_equality.py asserts it yields exactly jieba's tokens, with the same user
+words, on real documents; set POLICYKB_SEGMENTER=jieba to force the reference.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def default_engine() -> EngineName:
 
 
 class Segmenter:
-    """A loaded segmenter; cut() is precise mode (index), cut_for_search() search mode (queries). Thread-safe."""
+    """A loaded segmenter: cut() is precise mode (index), cut_for_search() search mode. Thread-safe."""
 
     def __init__(self, user_words: Iterable[str] = (), engine: EngineName | None = None) -> None:
         self.engine_name: EngineName = engine or default_engine()
@@ -100,7 +100,7 @@ class Segmenter:
         return self._engine.cut(text)
 
     def cut_for_search(self, text: str) -> list[str]:
-        """Search-mode tokens: precise tokens plus their dictionary sub-words (中华人民共和国 → 中华, 人民, …)."""
+        """Search-mode tokens: precise tokens plus dictionary sub-words (中华人民共和国 → 中华, 人民 …)."""
         return self._engine.cut_for_search(text)
 
 

@@ -10,7 +10,7 @@ from analyzers.normalizers import normalize, normalize_aligned
 from analyzers.segmenter import get_segmenter
 from synonyms import load_stopwords
 
-#: Engines split index text on this (plus whitespace and punctuation); it is invisible and never in normalized text.
+#: Engines split index text on this (and on whitespace/punctuation); normalized text never contains it.
 TOKEN_SEPARATOR = "\u200b"
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
@@ -27,7 +27,7 @@ def is_separator_token(token: str) -> bool:
 
 
 def segment_for_index(text: str) -> str:
-    """normalize_aligned(text) with U+200B between precise-mode tokens; dropping U+200B gives it back exactly."""
+    """normalize_aligned(text) with U+200B between precise-mode tokens; dropping U+200B restores it."""
     folded = normalize_aligned(text)
     if not folded:
         return folded
@@ -37,7 +37,8 @@ def segment_for_index(text: str) -> str:
 def index_tokens(text: str) -> list[str]:
     """The tokens an engine keeps from segment_for_index(text): no separators, no stopwords."""
     words = stopwords()
-    return [t for t in get_segmenter().cut(normalize_aligned(text)) if not is_separator_token(t) and t not in words]
+    tokens = get_segmenter().cut(normalize_aligned(text))
+    return [t for t in tokens if not is_separator_token(t) and t not in words]
 
 
 def query_terms(text: str) -> list[str]:
@@ -50,7 +51,7 @@ def query_terms(text: str) -> list[str]:
 
 
 def cjk_bigrams(text: str) -> list[str]:
-    """Overlapping character bigrams of each CJK run of normalize_aligned(text); a lone character stays a unigram."""
+    """Overlapping bigrams of each CJK run of normalize_aligned(text); a lone character stays a unigram."""
     out: list[str] = []
     for run in _CJK_RUN.findall(normalize_aligned(text)):
         if len(run) == 1:

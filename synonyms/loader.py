@@ -38,7 +38,7 @@ class GlossaryEntry:
 
 @dataclass(frozen=True, slots=True)
 class SynonymRule:
-    """One line of synonyms.txt: ``a,b,c`` (equivalent) or ``a,b => c,d`` (one-way: a query for lhs also finds rhs)."""
+    """One line of synonyms.txt: ``a,b,c`` (equivalent) or ``a,b => c,d`` (one-way: lhs also finds rhs)."""
 
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
@@ -55,7 +55,8 @@ def _content_lines(path: Path) -> Iterator[tuple[int, str]]:
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DataFileError(path, raw_line_of(path, exc.start), "not valid UTF-8; save the file as UTF-8") from exc
+        bad_line = raw_line_of(path, exc.start)
+        raise DataFileError(path, bad_line, "not valid UTF-8; save the file as UTF-8") from exc
     for number, line in enumerate(raw.splitlines(), start=1):
         text = line.rstrip("\r\n")
         if not text.strip() or text.lstrip().startswith("#"):
@@ -72,7 +73,8 @@ def _check_word(path: Path, line: int, word: str, what: str) -> str:
     if not word:
         raise DataFileError(path, line, f"empty {what}; remove the stray separator or fill it in")
     if _BAD_WORD.search(word):
-        raise DataFileError(path, line, f"{what} {word!r} contains whitespace, ',' or '|'; write one word per field")
+        problem = f"{what} {word!r} contains whitespace, ',' or '|'; write one word per field"
+        raise DataFileError(path, line, problem)
     return word
 
 
@@ -94,11 +96,13 @@ def _parse_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
             )
         term_cell, alias_cell, category, definition = (c.strip() for c in cells)
         term = _check_word(path, line, term_cell, "term")
-        aliases = tuple(_check_word(path, line, a.strip(), "alias") for a in alias_cell.split("|")) if alias_cell else ()
+        alias_cells = alias_cell.split("|") if alias_cell else []
+        aliases = tuple(_check_word(path, line, a.strip(), "alias") for a in alias_cells)
         if not category:
             raise DataFileError(path, line, f"term {term!r} has an empty category")
         if not definition:
-            raise DataFileError(path, line, f"term {term!r} has an empty definition (名词诠释); write one sentence")
+            problem = f"term {term!r} has an empty definition (名词诠释); write one sentence"
+            raise DataFileError(path, line, problem)
         for form in (term, *aliases):
             if form in owner_of:
                 other, other_line = owner_of[form]
@@ -128,7 +132,8 @@ def _parse_synonyms(path: Path) -> tuple[SynonymRule, ...]:
             parts = text.split("=>")
             if len(parts) != 2:
                 raise DataFileError(path, line, "a one-way rule has exactly one '=>'")
-            rule = SynonymRule(_split_words(path, line, parts[0]), _split_words(path, line, parts[1]), False, line)
+            lhs, rhs = _split_words(path, line, parts[0]), _split_words(path, line, parts[1])
+            rule = SynonymRule(lhs, rhs, False, line)
         else:
             words = _split_words(path, line, text)
             if len(words) < 2:
@@ -137,7 +142,7 @@ def _parse_synonyms(path: Path) -> tuple[SynonymRule, ...]:
             for word in words:
                 if word in seen_in:
                     raise DataFileError(
-                        path, line, f"{word!r} is already in the set at line {seen_in[word]}; merge the two lines"
+                        path, line, f"{word!r} is already in the set at line {seen_in[word]}; merge the lines"
                     )
                 seen_in[word] = line
         rules.append(rule)

@@ -10,8 +10,8 @@ from analyzers.normalizers.traditional import TRADITIONAL_TO_SIMPLIFIED
 from analyzers.normalizers.whitespace import WHITESPACE_CHARS, WHITESPACE_COLLAPSE
 from analyzers.normalizers.width import WIDTH_CHARS, WIDTH_FULL
 
-#: Order matters: controls first (OpenCC needs clean UTF-8), width before punctuation (its table is half-width),
-#: whitespace collapsing before clause numerals (which look at adjacent characters).
+#: Order matters: controls first (OpenCC needs clean UTF-8), width before punctuation (its table is
+#: half-width), whitespace collapsing before clause numerals (which look at adjacent characters).
 PIPELINE: tuple[Normalizer, ...] = (
     CONTROLS,
     WIDTH_CHARS,
@@ -26,14 +26,14 @@ ALIGNED_PIPELINE: tuple[Normalizer, ...] = tuple(step for step in PIPELINE if st
 
 
 def normalize(text: str) -> str:
-    """Full normalization for queries and keys (NFKC with exceptions, t2s, punctuation, spaces, 第十二条→第12条)."""
+    """Full normalization for queries and keys (NFKC, t2s, punctuation, spaces, 第十二条→第12条)."""
     for step in PIPELINE:
         text = step(text)
     return text
 
 
 def normalize_aligned(text: str) -> str:
-    """Length-preserving normalization for indexed text: char i of the result comes from char i of the input."""
+    """Length-preserving normalization for indexed text: output char i comes from input char i."""
     for step in ALIGNED_PIPELINE:
         text = step(text)
     return text

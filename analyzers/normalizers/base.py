@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Normalizer:
-    """One normalization step; a ``length_preserving`` step maps char i of the input to char i of the output."""
+    """One normalization step; a ``length_preserving`` step maps input char i to output char i."""
 
     name: str
     length_preserving: bool

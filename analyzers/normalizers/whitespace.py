@@ -1,4 +1,4 @@
-"""Whitespace: every kind of space/newline → ' ' (length-preserving), then runs collapsed (full pipeline only)."""
+"""Whitespace: every space/newline → ' ' (length-preserving), then runs collapsed (full pipeline)."""
 
 from __future__ import annotations
 

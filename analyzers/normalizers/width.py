@@ -1,9 +1,11 @@
 """Full-width → half-width and compatibility folding (NFKC), keeping symbols users mean literally.
 
 Kept as written (NFKC would change their meaning for a reader):
-- circled/parenthesized enumerators ①⑴⒈㈠㊀: NFKC turns ①② into "12", inventing a number from two list markers;
-- squared units ㎡㎏㎞ and ℃: NFKC gives "m2", "kg", "°C"; "m2" reads as a model name and loses the square, and the
-  index side cannot expand one char into two without breaking offsets, so keeping them keeps query and index equal;
+- circled/parenthesized enumerators ①⑴⒈㈠㊀: NFKC turns ①② into "12", inventing a number
+  from two list markers;
+- squared units ㎡㎏㎞ and ℃: NFKC gives "m2", "kg", "°C"; "m2" reads as a model name and loses
+  the square, and the index side cannot expand one char into two without breaking offsets, so
+  keeping them keeps query and index equal;
 - super/subscript digits ²³₂ (m², CO₂) for the same reason;
 - the ellipsis … (NFKC: "...") is punctuation either way.
 """
