@@ -1,0 +1,91 @@
+"""The FastAPI application: settings, store, backend, error mapping, middleware, routers, pages."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from kb.search import get_backend
+from kb.search.base import BaseSearchBackend
+from kb.settings import Settings, get_settings
+from kb.store import Store
+from search_api.deps import build_key_service
+from search_api.errors import install_error_handlers
+from search_api.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from search_api.routers import ROUTER_MODULES
+from search_api.services.glossary import GlossaryCache
+from search_api.services.suggest import FrequentQueries
+
+log = logging.getLogger("policykb.api")
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+API_DESCRIPTION = """
+政策文件检索与知识库 API — search Chinese government policies with their interpretations (政策解读),
+look up concise Q&A (简明问答) for the 12345 hotline, and read the policy glossary.
+
+Public endpoints need no key. Agent, staff and department endpoints take an API key in the `X-API-Key` header.
+Errors share one shape: `error`, `message` (English), `message_zh` (中文) and, for 422, `errors` per field.
+"""
+
+
+def _load_routers(modules: Iterable[str]) -> list[APIRouter]:
+    routers = []
+    for name in modules:
+        module = importlib.import_module(name)
+        routers.append(module.router)
+    return routers
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    backend: BaseSearchBackend | None = None,
+    router_modules: Iterable[str] = ROUTER_MODULES,
+) -> FastAPI:
+    """Build the app; ``store``/``backend`` default to the ones the settings describe."""
+    settings = settings or get_settings()
+    owns_backend = backend is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_backend:
+            app.state.backend.close()
+
+    app = FastAPI(
+        title="policykb",
+        summary="政策文件检索与知识库 · policy search and knowledge base",
+        description=API_DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store or Store.from_settings(settings)
+    app.state.backend = backend or get_backend(settings)
+    app.state.key_service = build_key_service(app.state.store, settings)
+    app.state.glossary = GlossaryCache(app.state.store)
+    app.state.frequent_queries = FrequentQueries(app.state.store)
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type", "X-PolicyKB-Channel"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in _load_routers(router_modules):
+        app.include_router(router)
+    return app

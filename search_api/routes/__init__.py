@@ -1,0 +1,1 @@
+"""HTTP routes; each module exposes ``router`` (listed in search_api.routers)."""

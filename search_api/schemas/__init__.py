@@ -1,0 +1,1 @@
+"""Response and request schemas of the HTTP API (``*Public`` are what clients receive)."""

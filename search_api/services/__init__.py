@@ -1,0 +1,1 @@
+"""What the routes and pages do, free of HTTP: search orchestration, enrichment, logging."""
