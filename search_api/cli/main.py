@@ -15,6 +15,7 @@ app = typer.Typer(
 
 #: Modules under search_api.cli that define ``register(app: typer.Typer) -> None``. One line per module.
 COMMAND_MODULES: tuple[str, ...] = (
+    "serve",
     "server",
     "db",
     "keys",

@@ -1,0 +1,76 @@
+"""``policykb serve`` (the API and pages under uvicorn) and ``policykb demo`` (demo data, then serve)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from kb.errors import KBError
+from kb.settings import Settings, get_settings
+
+console = Console(stderr=True)
+
+DEFAULT_DEMO_DIR = Path("var/demo")
+
+
+def _run(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    from search_api.app import create_app
+
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, workers=workers, log_level="info", proxy_headers=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and ``demo``."""
+
+    @app.command("serve")
+    def serve_command(
+        host: str = typer.Option("127.0.0.1", "--host", help="address to bind (0.0.0.0 for all)"),
+        port: int = typer.Option(8000, "--port", min=1, max=65535),
+    ) -> None:
+        """启动检索服务 / serve the API and the web pages with the POLICYKB_* settings."""
+        try:
+            settings = get_settings()
+        except KBError as exc:
+            console.print(f"[red]{exc.message_zh}[/red]: {exc}")
+            raise typer.Exit(2) from exc
+        console.print(f"policykb: http://{host}:{port}/  (backend {settings.search_backend})")
+        _run(settings, host, port)
+
+    @app.command("demo")
+    def demo_command(
+        host: str = typer.Option("127.0.0.1", "--host"),
+        port: int = typer.Option(8000, "--port", min=1, max=65535),
+        data_dir: Path = typer.Option(DEFAULT_DEMO_DIR, "--data-dir", help="where the demo database lives"),
+        load_only: bool = typer.Option(False, "--load-only", help="load the demo data and exit"),
+    ) -> None:
+        """演示：载入示例数据并启动 / load the demo data into the embedded default and serve it."""
+        from kb.auth import ApiKeyService, Role
+        from kb.auth.repository import SqlApiKeyRepository
+        from kb.demo import load_demo
+        from kb.search import get_backend
+        from kb.store import Store
+
+        # The demo always runs on the embedded default, in its own directory, whatever POLICYKB_* says.
+        settings = Settings(data_dir=data_dir, database_url=None, search_backend="sqlite", env="development")
+        store = Store.from_settings(settings)
+        backend = get_backend(settings)
+        try:
+            report = load_demo(store, backend)
+        except KBError as exc:
+            console.print(f"[red]{exc.message_zh}[/red]: {exc}")
+            raise typer.Exit(1) from exc
+        console.print(f"demo data loaded into {settings.resolved_database_url}: {report}")
+        agent_key = ApiKeyService(SqlApiKeyRepository(store), settings).create(Role.AGENT, name="demo agent").key
+        backend.close()
+        store.close()
+        base = f"http://{host}:{port}"
+        console.print(f"政策检索 public search:  {base}/")
+        console.print(f"坐席知识库 agent console: {base}/agent#key={agent_key}")
+        console.print(f"API 文档 API docs:        {base}/docs")
+        if not load_only:
+            _run(settings, host, port)
