@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from kb.errors import PermissionDeniedError
+from kb.errors import AuthenticationError, PermissionDeniedError
 
 
 class Role(StrEnum):
@@ -57,7 +57,12 @@ PUBLIC = Principal(role=Role.PUBLIC)
 
 
 def require_role(principal: Principal, *roles: Role) -> None:
-    """Raise PermissionDeniedError unless the principal has one of the roles."""
+    """No key → AuthenticationError (401); a key of another role → PermissionDeniedError (403)."""
+    if principal.role is Role.PUBLIC and Role.PUBLIC not in roles:
+        raise AuthenticationError(
+            "this endpoint needs an API key in the X-API-Key header",
+            message_zh="该接口需要 API 密钥（请求头 X-API-Key）",
+        )
     if principal.role not in roles:
         allowed = ", ".join(r.value for r in roles)
         raise PermissionDeniedError(
@@ -68,9 +73,9 @@ def require_role(principal: Principal, *roles: Role) -> None:
 
 def require_department(principal: Principal, department: str | None) -> None:
     """A department principal may act only on questions assigned to its own department; staff on all."""
+    require_role(principal, Role.STAFF, Role.DEPARTMENT)
     if principal.role is Role.STAFF:
         return
-    require_role(principal, Role.DEPARTMENT)
     if department is None or principal.department != department:
         raise PermissionDeniedError(
             f"this question belongs to department {department!r}, not {principal.department!r}",

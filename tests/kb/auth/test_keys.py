@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kb.auth import ApiKeyService, Principal, Role, hash_key, require_department, require_role, verify_key
+from kb.auth import (
+    PUBLIC,
+    ApiKeyService,
+    Principal,
+    Role,
+    hash_key,
+    require_department,
+    require_role,
+    verify_key,
+)
 from kb.auth.keys import generate_key, is_example_key
 from kb.auth.repository import SqlApiKeyRepository
 from kb.errors import AuthenticationError, PermissionDeniedError, ValidationError
@@ -98,3 +107,7 @@ def test_role_and_department_checks() -> None:
         require_department(agent, "市教育局")
     with pytest.raises(ValueError):
         Principal(role=Role.DEPARTMENT)
+    with pytest.raises(AuthenticationError):  # no key at all is a 401, not a 403
+        require_role(PUBLIC, Role.STAFF)
+    with pytest.raises(AuthenticationError):
+        require_department(PUBLIC, "市教育局")
