@@ -1,0 +1,1 @@
+"""Search backends; each module ends with ``SearchBackend = ...``."""

@@ -1,0 +1,213 @@
+"""SearchQuery + ParsedQuery -> SQL over the FTS5 tables.
+
+Every scored part of the query (terms, expansions, bigrams, phrases, 文号, clause number) is one
+sub-select yielding (id, score); their scores are summed per document, as the engine's bool/should
+sums its clauses. User text only ever appears inside double-quoted FTS5 strings, never as syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.search.backends.sqlite_schema import LAYOUTS, FtsLayout
+from kb.search.base import BaseQueryCompiler, IndexKind
+from kb.search.documents import segment
+from kb.search.query import SearchFilters, SortOrder
+from kb.search.ranking import CLAUSE_BOOST, DOC_NUMBER_BOOST, PHRASE_BOOST, TITLE_PHRASE_BOOST
+
+
+def fts_string(text: str) -> str:
+    """A double-quoted FTS5 string: the tokenizer splits it, the query parser sees no operators."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _searchable(term: str) -> bool:
+    return any(ch.isalnum() for ch in term)
+
+
+def columns_expr(columns: tuple[str, ...], body: str) -> str:
+    return "{" + " ".join(columns) + "}: (" + body + ")"
+
+
+@dataclass
+class SqlQuery:
+    """SQL templates ({docs}, {fts}, {clauses}, {clauses_fts} are filled with the live version's tables)."""
+
+    candidates: str
+    where: list[str]
+    params: dict[str, Any]
+    order_by: str
+    score_expr: str
+    highlight_match: str | None = None
+    clause_match: str | None = None
+    clause_number: int | None = None
+    clause_sub_number: int | None = None
+    limit: int = 10
+    offset: int = 0
+    facets: list[str] = field(default_factory=list)
+    facet_size: int = 20
+
+
+class SqliteQueryCompiler(BaseQueryCompiler):
+    """Builds the SqlQuery of one search."""
+
+    def compile(self) -> SqlQuery:
+        self._params: dict[str, Any] = {}
+        layout = LAYOUTS[self.kind]
+        required = self._required_parts(layout)
+        boosts = self._boost_parts() if self.kind is IndexKind.POLICIES else []
+        candidates = self._combine(required, boosts)
+        where = self._where(layout)
+        policies = self.kind is IndexKind.POLICIES
+        score = "cand.score"
+        if policies:
+            score += " * pk_recency(d.publish_date)"
+            if self.demote_invalid:
+                score += " * pk_validity(d.validity)"
+        if policies and self.query.sort is SortOrder.NEWEST:
+            order = "d.publish_date IS NULL, d.publish_date DESC, d.id ASC"
+        else:
+            order = "score DESC, d.id ASC"
+        words = self._word_match(layout.word_columns)
+        clause_words = self._clause_match()
+        return SqlQuery(
+            candidates=candidates,
+            where=where,
+            params=self._params,
+            order_by=order,
+            score_expr=score,
+            highlight_match=words,
+            clause_match=clause_words,
+            clause_number=self.parsed.clause_number if policies else None,
+            clause_sub_number=self.parsed.clause_sub_number if policies else None,
+            limit=self.query.size,
+            offset=self.query.offset,
+            facets=list(self.query.facets) if policies else [],
+            facet_size=self.query.facet_size,
+        )
+
+    def _param(self, value: Any) -> str:
+        name = f"p{len(self._params)}"
+        self._params[name] = value
+        return f":{name}"
+
+    def _fts_part(self, match: str, weight: float, layout: FtsLayout) -> str:
+        return (
+            f"SELECT rowid AS id, -bm25({{fts}}, {layout.weight_args()}) * {weight:g} AS score "
+            f"FROM {{fts}} WHERE {{fts}} MATCH {self._param(match)}"
+        )
+
+    def _required_parts(self, layout: FtsLayout) -> list[str]:
+        parsed = self.parsed
+        parts: list[str] = []
+        terms = [fts_string(t) for t in parsed.terms if _searchable(t)]
+        if terms:
+            parts.append(self._fts_part(columns_expr(layout.word_columns, " OR ".join(terms)), 1.0, layout))
+        for expansion in parsed.expansions:
+            if _searchable(expansion.term):
+                phrase = fts_string(segment(expansion.term))
+                parts.append(
+                    self._fts_part(columns_expr(layout.word_columns, phrase), expansion.weight, layout)
+                )
+        grams = [fts_string(g) for g in parsed.bigrams if _searchable(g)]
+        if grams and layout.bigram_columns:
+            parts.append(self._fts_part(columns_expr(layout.bigram_columns, " OR ".join(grams)), 1.0, layout))
+        for phrase in parsed.phrases:
+            if _searchable(phrase):
+                expr = columns_expr(layout.word_columns, fts_string(segment(phrase)))
+                parts.append(self._fts_part(expr, PHRASE_BOOST, layout))
+        title_column = layout.word_columns[0]
+        for title in parsed.title_phrases:
+            if _searchable(title):
+                expr = columns_expr((title_column,), fts_string(segment(title)))
+                parts.append(self._fts_part(expr, TITLE_PHRASE_BOOST, layout))
+        if self.kind is IndexKind.POLICIES and parsed.doc_number_key:
+            key = self._param(parsed.doc_number_key)
+            parts.append(
+                f"SELECT id, {DOC_NUMBER_BOOST:g} AS score FROM {{docs}} WHERE doc_number_key = {key}"
+            )
+        return parts
+
+    def _boost_parts(self) -> list[str]:
+        if self.parsed.clause_number is None:
+            return []
+        number = self._param(self.parsed.clause_number)
+        sub = self._param(self.parsed.clause_sub_number)
+        return [
+            f"SELECT DISTINCT policy_id AS id, {CLAUSE_BOOST:g} AS score FROM {{clauses}} "
+            f"WHERE number = {number} AND sub_number IS {sub}"
+        ]
+
+    def _combine(self, required: list[str], boosts: list[str]) -> str:
+        if not required and not boosts:
+            return "SELECT id, 1.0 AS score FROM {docs}"
+        if not required:
+            return "SELECT id, SUM(score) AS score FROM (" + " UNION ALL ".join(boosts) + ") GROUP BY id"
+        req = " UNION ALL ".join(required)
+        if not boosts:
+            return f"SELECT id, SUM(score) AS score FROM ({req}) GROUP BY id"
+        # A boost (clause number) only raises documents the text already matched, like a bool `should`.
+        boost = " UNION ALL ".join(boosts)
+        return (
+            f"SELECT id, SUM(score) AS score FROM ({req} UNION ALL "
+            f"SELECT b.id, b.score FROM ({boost}) b WHERE b.id IN (SELECT id FROM ({req}))) GROUP BY id"
+        )
+
+    def _where(self, layout: FtsLayout) -> list[str]:
+        where: list[str] = []
+        for phrase in self.parsed.phrases:
+            if _searchable(phrase):
+                expr = self._param(columns_expr(layout.word_columns, fts_string(segment(phrase))))
+                where.append(f"d.id IN (SELECT rowid FROM {{fts}} WHERE {{fts}} MATCH {expr})")
+        if self.kind is IndexKind.QA:
+            where.append("d.status = 'published'")
+        if self.kind is IndexKind.POLICIES:
+            where.extend(self._filters(self.query.filters))
+        return where
+
+    def _in(self, column: str, values: list[Any]) -> str:
+        return f"{column} IN ({', '.join(self._param(v) for v in values)})"
+
+    def _any_of(self, json_column: str, values: list[str]) -> str:
+        return f"EXISTS (SELECT 1 FROM json_each({json_column}) WHERE {self._in('value', values)})"
+
+    def _filters(self, f: SearchFilters) -> list[str]:
+        where: list[str] = []
+        if f.issuing_body:
+            where.append(self._any_of("d.issuing_bodies", f.issuing_body))
+        if f.subject_category:
+            where.append(self._any_of("d.subject_category", f.subject_category))
+        if f.audience:
+            where.append(self._any_of("d.audiences", f.audience))
+        if f.document_type:
+            where.append(self._in("d.document_type", [str(t) for t in f.document_type]))
+        if f.validity:
+            where.append(self._in("d.validity", [str(v) for v in f.validity]))
+        if f.year:
+            where.append(self._in("d.year", f.year))
+        if f.region:
+            where.append(self._in("d.region", f.region))
+        if f.source:
+            where.append(self._in("d.source", f.source))
+        if f.date_from:
+            where.append(f"d.publish_date >= {self._param(f.date_from.isoformat())}")
+        if f.date_to:
+            where.append(f"d.publish_date <= {self._param(f.date_to.isoformat())}")
+        return where
+
+    def _highlight_strings(self) -> list[str]:
+        parsed = self.parsed
+        strings = [fts_string(t) for t in parsed.terms if _searchable(t)]
+        for text in [*(e.term for e in parsed.expansions), *parsed.phrases, *parsed.title_phrases]:
+            if _searchable(text):
+                strings.append(fts_string(segment(text)))
+        return list(dict.fromkeys(strings))
+
+    def _word_match(self, columns: tuple[str, ...]) -> str | None:
+        strings = self._highlight_strings()
+        return columns_expr(columns, " OR ".join(strings)) if strings else None
+
+    def _clause_match(self) -> str | None:
+        strings = self._highlight_strings()
+        return " OR ".join(strings) if strings and self.kind is IndexKind.POLICIES else None

@@ -1,0 +1,248 @@
+"""Writes to the SQLite FTS5 index: versions, bulk upsert with per-document accounting, alias swap."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from kb.errors import SearchError
+from kb.search.backends.sqlite_schema import LAYOUTS, VERSION_NAME, create_ddl, drop_ddl, table
+from kb.search.base import BaseIndex, BulkFailure, BulkReport, Document, IndexKind
+from kb.search.documents import GlossaryDocument, PolicyDocument, QADocument
+
+if TYPE_CHECKING:
+    from kb.search.backends.sqlite import SqliteSearchBackend  # noqa: F401 - named in a string below
+
+BATCH_SIZE = 200
+
+#: The display fields kept as JSON per kind (what a hit shows).
+DISPLAY_FIELDS: dict[IndexKind, set[str]] = {
+    IndexKind.POLICIES: {
+        "id",
+        "source",
+        "source_id",
+        "url",
+        "title",
+        "doc_number",
+        "issuing_bodies",
+        "document_type",
+        "validity",
+        "publish_date",
+        "interpretations",
+    },
+    IndexKind.QA: {
+        "id",
+        "source",
+        "source_id",
+        "question",
+        "answer",
+        "policy_id",
+        "policy_title",
+        "clause_label",
+        "department",
+    },
+    IndexKind.GLOSSARY: {"id", "term", "aliases", "definition", "category"},
+}
+DOCUMENT_TYPES: dict[IndexKind, type[Document]] = {
+    IndexKind.POLICIES: PolicyDocument,
+    IndexKind.QA: QADocument,
+    IndexKind.GLOSSARY: GlossaryDocument,
+}
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
+    """One index kind in the SQLite file; a version is a set of tables, the alias a row."""
+
+    def current_version(self) -> str | None:
+        with self.backend.connect() as conn:
+            row = conn.execute(
+                "SELECT version FROM search_aliases WHERE kind = ?", (self.kind.value,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def list_versions(self) -> list[str]:
+        with self.backend.connect() as conn:
+            rows = conn.execute(
+                "SELECT version FROM search_versions WHERE kind = ? ORDER BY number", (self.kind.value,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def create_version(self) -> str:
+        with self.backend.write() as conn:
+            (number,) = conn.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM search_versions WHERE kind = ?", (self.kind.value,)
+            ).fetchone()
+            version = f"{self.kind.value}_v{number}"
+            for statement in create_ddl(self.kind, version):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO search_versions(version, kind, number) VALUES (?, ?, ?)",
+                (version, self.kind.value, number),
+            )
+        return version
+
+    def swap_alias(self, version: str) -> None:
+        self._check(version)
+        with self.backend.write() as conn:
+            conn.execute(
+                "INSERT INTO search_aliases(kind, version) VALUES (?, ?) "
+                "ON CONFLICT(kind) DO UPDATE SET version = excluded.version",
+                (self.kind.value, version),
+            )
+
+    def drop_version(self, version: str) -> None:
+        self._check(version)
+        if version == self.current_version():
+            raise SearchError(f"refusing to drop {version}: the {self.kind.value} alias points to it")
+        with self.backend.write() as conn:
+            for statement in drop_ddl(self.kind, version):
+                conn.execute(statement)
+            conn.execute("DELETE FROM search_versions WHERE version = ?", (version,))
+
+    def _check(self, version: str) -> None:
+        match = VERSION_NAME.match(version)
+        if not match or match.group(1) != self.kind.value:
+            raise SearchError(f"{version!r} is not a version of the {self.kind.value} index")
+
+    def _target(self, version: str | None) -> str:
+        if version is None:
+            return self.ensure()
+        self._check(version)
+        return version
+
+    def count(self, *, version: str | None = None) -> int:
+        target = version or self.current_version()
+        if target is None:
+            return 0
+        with self.backend.connect() as conn:
+            (n,) = conn.execute(f"SELECT count(*) FROM {table(target, 'docs')}").fetchone()
+        return int(n)
+
+    def bulk_index(self, documents: Iterable[Document], *, version: str | None = None) -> BulkReport:
+        target = self._target(version)
+        report = BulkReport()
+        expected = DOCUMENT_TYPES[self.kind]
+        for batch in _batches(documents, BATCH_SIZE):
+            with self.backend.write() as conn:
+                for doc in batch:
+                    report.submitted += 1
+                    if not isinstance(doc, expected):
+                        report.failed.append(
+                            BulkFailure(
+                                id=str(getattr(doc, "id", "?")),
+                                reason=f"expected {expected.__name__}, got {type(doc).__name__}",
+                            )
+                        )
+                        continue
+                    try:
+                        conn.execute("SAVEPOINT doc")
+                        self._remove(conn, target, doc.id)
+                        self._insert(conn, target, doc)
+                        conn.execute("RELEASE doc")
+                        report.indexed += 1
+                    except sqlite3.Error as exc:
+                        conn.execute("ROLLBACK TO doc")
+                        conn.execute("RELEASE doc")
+                        report.failed.append(BulkFailure(id=str(doc.id), reason=f"sqlite: {exc}"))
+        return report
+
+    def delete(self, ids: Iterable[int], *, version: str | None = None) -> BulkReport:
+        target = self._target(version)
+        report = BulkReport()
+        for batch in _batches(ids, BATCH_SIZE):
+            with self.backend.write() as conn:
+                for doc_id in batch:
+                    report.submitted += 1
+                    self._remove(conn, target, int(doc_id))
+                    report.deleted += 1
+        return report
+
+    def _remove(self, conn: sqlite3.Connection, version: str, doc_id: int) -> None:
+        conn.execute(f"DELETE FROM {table(version, 'fts')} WHERE rowid = ?", (doc_id,))
+        conn.execute(f"DELETE FROM {table(version, 'docs')} WHERE id = ?", (doc_id,))
+        if self.kind is IndexKind.POLICIES:
+            clauses, clauses_fts = table(version, "clauses"), table(version, "clauses_fts")
+            # External-content FTS5 needs the old values to delete its postings.
+            old = conn.execute(
+                f"SELECT id, text_seg FROM {clauses} WHERE policy_id = ?", (doc_id,)
+            ).fetchall()
+            conn.executemany(
+                f"INSERT INTO {clauses_fts}({clauses_fts}, rowid, text_seg) VALUES ('delete', ?, ?)", old
+            )
+            conn.execute(f"DELETE FROM {clauses} WHERE policy_id = ?", (doc_id,))
+
+    def _insert(self, conn: sqlite3.Connection, version: str, doc: Document) -> None:
+        layout = LAYOUTS[self.kind]
+        data = doc.model_dump_json(include=DISPLAY_FIELDS[self.kind])
+        values = [getattr(doc, c) for c in layout.columns]
+        placeholders = ", ".join("?" for _ in values)
+        columns = ", ".join(layout.columns)
+        conn.execute(
+            f"INSERT INTO {table(version, 'fts')}(rowid, {columns}) VALUES (?, {placeholders})",
+            (doc.id, *values),
+        )
+        if isinstance(doc, PolicyDocument):
+            self._insert_policy(conn, version, doc, data)
+        elif isinstance(doc, QADocument):
+            conn.execute(
+                f"INSERT INTO {table(version, 'docs')}(id, data, body, status, source) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (doc.id, data, doc.answer, doc.status, doc.source),
+            )
+        else:
+            conn.execute(
+                f"INSERT INTO {table(version, 'docs')}(id, data, body, term) VALUES (?, ?, ?, ?)",
+                (doc.id, data, doc.definition, doc.term),
+            )
+
+    def _insert_policy(self, conn: sqlite3.Connection, version: str, doc: PolicyDocument, data: str) -> None:
+        conn.execute(
+            f"""INSERT INTO {table(version, "docs")}(id, data, body, title, source, doc_number_key,
+                document_type, validity, year, publish_date, region, issuing_bodies, subject_category,
+                audiences)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                doc.id,
+                data,
+                doc.body,
+                doc.title,
+                doc.source,
+                doc.doc_number_key,
+                doc.document_type,
+                doc.validity,
+                doc.year,
+                doc.publish_date.isoformat() if doc.publish_date else None,
+                doc.region,
+                json.dumps(doc.issuing_bodies, ensure_ascii=False),
+                json.dumps(doc.subject_category, ensure_ascii=False),
+                json.dumps(doc.audiences, ensure_ascii=False),
+            ),
+        )
+        clauses, clauses_fts = table(version, "clauses"), table(version, "clauses_fts")
+        for position, clause in enumerate(doc.clauses):
+            cursor = conn.execute(
+                f"""INSERT INTO {clauses}(policy_id, position, number, sub_number, label, text, text_seg)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    doc.id,
+                    position,
+                    clause.number,
+                    clause.sub_number,
+                    clause.label,
+                    clause.text,
+                    clause.text_seg,
+                ),
+            )
+            conn.execute(
+                f"INSERT INTO {clauses_fts}(rowid, text_seg) VALUES (?, ?)",
+                (cursor.lastrowid, clause.text_seg),
+            )
