@@ -191,13 +191,31 @@ def heap() -> str:
     return os.environ.get("POLICYKB_OPENSEARCH_HEAP", "")
 
 
+def _alive(pid: int) -> bool:
+    """True if ``pid`` runs and is not a zombie (reaping it first when it is our own child)."""
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in {"Z", "X"}
+
+
 def node_pid(cluster: Cluster, node: int) -> int | None:
     """The pid of a live node JVM of this cluster, else None (stale pid files are ignored)."""
     try:
         pid = int(cluster.pid_file(node).read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (OSError, ValueError):
         return None
+    if not _alive(pid):
+        return None
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    if not cmdline:  # briefly empty while the java launcher execs
+        return pid
     return pid if b"NodeLauncher" in cmdline and str(cluster.node_dir(node)).encode() in cmdline else None
 
 
