@@ -30,7 +30,7 @@ from kb.store.tables import (
     TombstoneRow,
 )
 from kb.store.types import utcnow
-from kb.store.upsert import RecordKind, upsert_batch
+from kb.store.upsert import RecordKind, check_lengths, check_text, upsert_batch
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -67,6 +67,7 @@ class RecordsMixin(StoreBase):
         """Save an edited Q&A pair if nobody changed it since ``qa.version`` was read; else ConflictError."""
         if qa.id is None:
             raise ValidationError("update_qa_pair needs qa.id: read the pair with get_qa_pair first")
+        check_text(qa.model_dump(mode="json"))
         with self.write_session() as session:
             lock_revisions(session)
             row = session.get(QAPairRow, qa.id)
@@ -77,10 +78,13 @@ class RecordsMixin(StoreBase):
                     f"Q&A pair {qa.id} is at version {row.version}, the edit was based on version "
                     f"{qa.version}: reload it and apply the change again"
                 )
-            kinds.QA_PAIRS.apply(session, row, qa)
-            row.content_hash = qa.content_hash()
-            row.revision = next_revision(session)
-            row.updated_at = utcnow()
+            revision = next_revision(session)
+            with session.no_autoflush:  # one UPDATE, so the version moves by exactly one
+                kinds.QA_PAIRS.apply(session, row, qa)
+                row.content_hash = qa.content_hash()
+                row.revision = revision
+                row.updated_at = utcnow()
+            check_lengths(row)
             session.flush()
             return qa_pair_from_row(row)
 

@@ -12,7 +12,7 @@ from kb.store import Store
 from kb.store import schema as store_schema
 
 db_app = typer.Typer(help="数据库 / database: migrations and status.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)
 _URL_HELP = "database URL (default: POLICYKB_DATABASE_URL or the SQLite file)"
 
 

@@ -45,6 +45,17 @@ def pg_store_template(request: pytest.FixtureRequest) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def empty_postgres_url(postgres_url: str) -> Iterator[str]:
+    """URL of a new, completely empty database on the test PostgreSQL server."""
+    name = f"policykb_empty_{uuid.uuid4().hex[:10]}"
+    with _admin(postgres_url) as conn:
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+    yield _with_database(postgres_url, name)
+    with _admin(postgres_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=BACKENDS)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a fresh store database (already migrated on PostgreSQL, fresh file on SQLite)."""
