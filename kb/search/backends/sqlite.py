@@ -207,7 +207,7 @@ class SqliteSearchBackend(BaseSearchBackend):
 
         def select(cols: str, extra_from: str = "", extra_where: str = "") -> str:
             return (
-                f"WITH cand(id, score) AS ({cand}) SELECT {cols} FROM cand JOIN {docs} d ON d.id = cand.id"
+                f"WITH {cand} SELECT {cols} FROM cand JOIN {docs} d ON d.id = cand.id"
                 f"{extra_from} WHERE {where}{extra_where}"
             )
 

@@ -34,7 +34,7 @@ def columns_expr(columns: tuple[str, ...], body: str) -> str:
 class SqlQuery:
     """SQL templates ({docs}, {fts}, {clauses}, {clauses_fts} are filled with the live version's tables)."""
 
-    candidates: str
+    candidates: str  # the WITH list, ending in cand(id, score)
     where: list[str]
     params: dict[str, Any]
     order_by: str
@@ -140,19 +140,30 @@ class SqliteQueryCompiler(BaseQueryCompiler):
         ]
 
     def _combine(self, required: list[str], boosts: list[str]) -> str:
+        """The WITH list ending in ``cand(id, score)``.
+
+        Each part is its own MATERIALIZED CTE: if SQLite flattened an FTS sub-select into the
+        aggregate, bm25() would be called outside its MATCH context and fail.
+        """
+        ctes = [f"r{i} AS MATERIALIZED ({sql})" for i, sql in enumerate(required)]
+        ctes += [f"b{i} AS MATERIALIZED ({sql})" for i, sql in enumerate(boosts)]
+        req = " UNION ALL ".join(f"SELECT id, score FROM r{i}" for i in range(len(required)))
+        boost = " UNION ALL ".join(f"SELECT id, score FROM b{i}" for i in range(len(boosts)))
         if not required and not boosts:
-            return "SELECT id, 1.0 AS score FROM {docs}"
-        if not required:
-            return "SELECT id, SUM(score) AS score FROM (" + " UNION ALL ".join(boosts) + ") GROUP BY id"
-        req = " UNION ALL ".join(required)
-        if not boosts:
-            return f"SELECT id, SUM(score) AS score FROM ({req}) GROUP BY id"
-        # A boost (clause number) only raises documents the text already matched, like a bool `should`.
-        boost = " UNION ALL ".join(boosts)
-        return (
-            f"SELECT id, SUM(score) AS score FROM ({req} UNION ALL "
-            f"SELECT b.id, b.score FROM ({boost}) b WHERE b.id IN (SELECT id FROM ({req}))) GROUP BY id"
-        )
+            cand = "SELECT id, 1.0 AS score FROM {docs}"
+        elif not required:
+            cand = f"SELECT id, SUM(score) AS score FROM ({boost}) GROUP BY id"
+        elif not boosts:
+            cand = f"SELECT id, SUM(score) AS score FROM ({req}) GROUP BY id"
+        else:
+            # A boost (clause number) only raises documents the text already matched, like a bool `should`.
+            ctes.append(f"req AS MATERIALIZED ({req})")
+            cand = (
+                "SELECT id, SUM(score) AS score FROM (SELECT id, score FROM req UNION ALL "
+                f"SELECT id, score FROM ({boost}) WHERE id IN (SELECT id FROM req)) GROUP BY id"
+            )
+        ctes.append(f"cand(id, score) AS MATERIALIZED ({cand})")
+        return ", ".join(ctes)
 
     def _where(self, layout: FtsLayout) -> list[str]:
         where: list[str] = []
