@@ -1,0 +1,57 @@
+"""Confidence that a Q&A answers a question: how much of the question's content the Q&A covers.
+
+Engine scores grow with query length and differ between backends, so they cannot be thresholded. Coverage
+can: the share of the question's content words (stopwords removed, longer words count more) found in the
+Q&A's question and alternative phrasings, with words found only in the answer counting less, blended with
+the character-bigram overlap of the two questions. Both parts are 0-1 and backend-independent.
+"""
+
+from __future__ import annotations
+
+import analyzers
+
+#: A content word found only in the answer counts this much of one found in the question.
+ANSWER_CREDIT = 0.5
+#: Blend of word coverage and question-to-question bigram overlap.
+WORD_SHARE = 0.7
+
+
+def content_words(question: str) -> list[str]:
+    """The question's words without stopwords and single characters that carry no topic."""
+    words = [w for w in analyzers.query_terms(question) if len(w) >= 2 or w.isdigit()]
+    # query_terms (search mode) also yields sub-words of long words; keep the longest forms only.
+    return [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+
+
+def coverage(question: str, candidate_question: str, candidate_answer: str) -> float:
+    """Weighted share of the question's content words present in the candidate (0-1)."""
+    words = content_words(question)
+    if not words:
+        return 0.0
+    asked = analyzers.normalize(candidate_question)
+    answered = analyzers.normalize(candidate_answer)
+    total = sum(len(w) for w in words)
+    found = 0.0
+    for word in words:
+        if word in asked:
+            found += len(word)
+        elif word in answered:
+            found += ANSWER_CREDIT * len(word)
+    return found / total
+
+
+def bigram_overlap(question: str, candidate_question: str) -> float:
+    """Share of the question's character bigrams that also occur in the candidate question (0-1)."""
+    mine = set(analyzers.cjk_bigrams(analyzers.normalize(question)))
+    if not mine:
+        return 0.0
+    theirs = set(analyzers.cjk_bigrams(analyzers.normalize(candidate_question)))
+    return len(mine & theirs) / len(mine)
+
+
+def confidence(question: str, candidate_question: str, candidate_answer: str) -> float:
+    """0-1: how well the candidate Q&A covers the question."""
+    value = WORD_SHARE * coverage(question, candidate_question, candidate_answer) + (1 - WORD_SHARE) * (
+        bigram_overlap(question, candidate_question)
+    )
+    return max(0.0, min(1.0, value))

@@ -1,0 +1,78 @@
+"""Hotline Q&A matching on top of the backend's search_qa: re-rank by confidence, refuse below threshold."""
+
+from __future__ import annotations
+
+from kb.qa.calibration import load_threshold
+from kb.qa.confidence import confidence
+from kb.qa.models import QAAnswer, QAMatch
+from kb.query import QueryUnderstanding
+from kb.search.base import BaseSearchBackend, SearchQuery
+
+#: Candidates fetched from the engine before re-ranking.
+CANDIDATES = 20
+#: Final order: engine score (relative to the best) blended with confidence.
+SCORE_SHARE = 0.5
+
+
+class QAMatcher:
+    """Matches a caller's question to 简明问答 entries; says no_answer when confidence is below threshold."""
+
+    def __init__(
+        self,
+        backend: BaseSearchBackend,
+        understanding: QueryUnderstanding | None = None,
+        *,
+        threshold: float | None = None,
+    ) -> None:
+        self.backend = backend
+        self.understanding = understanding
+        self.threshold = load_threshold() if threshold is None else threshold
+
+    def candidates(
+        self, question: str, size: int = CANDIDATES
+    ) -> tuple[list[QAMatch], dict[str, object] | None]:
+        """Engine candidates re-ranked by a blend of relative score and confidence, best first."""
+        understood = self.understanding.understand(question) if self.understanding else None
+        results = self.backend.search_qa(
+            SearchQuery(text=question, size=size, highlight=False),
+            parsed=understood.parsed if understood else None,
+        )
+        if not results.hits:
+            return [], understood.explain() if understood else None
+        top = max(h.score for h in results.hits) or 1.0
+        matches: list[tuple[float, QAMatch]] = []
+        for hit in results.hits:
+            match = QAMatch(
+                id=hit.id,
+                source=hit.source,
+                source_id=hit.source_id,
+                question=hit.question or hit.title,
+                answer=hit.answer or "",
+                policy_id=hit.policy_id,
+                policy_title=None,
+                clause_label=hit.clause_label,
+                department=hit.department,
+                validity=hit.validity,
+                score=hit.score,
+                confidence=confidence(question, hit.question or hit.title, hit.answer or ""),
+            )
+            blended = SCORE_SHARE * (hit.score / top) + (1 - SCORE_SHARE) * match.confidence
+            matches.append((blended, match))
+        matches.sort(key=lambda item: -item[0])
+        return [m for _, m in matches], understood.explain() if understood else None
+
+    def match(self, question: str, size: int = 5) -> QAAnswer:
+        """The answer to give a caller, or no_answer with the closest candidates."""
+        ranked, understood = self.candidates(question)
+        best = ranked[0] if ranked else None
+        score = best.confidence if best else 0.0
+        no_answer = best is None or score < self.threshold
+        return QAAnswer(
+            query=question,
+            no_answer=no_answer,
+            confidence=score,
+            threshold=self.threshold,
+            best=None if no_answer else best,
+            candidates=ranked[:size],
+            understood=understood,
+        )
