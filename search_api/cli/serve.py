@@ -65,7 +65,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]{exc.message_zh}[/red]: {exc}")
             raise typer.Exit(1) from exc
         console.print(f"demo data loaded into {settings.resolved_database_url}: {report}")
-        agent_key = ApiKeyService(SqlApiKeyRepository(store), settings).create(Role.AGENT, name="demo agent").key
+        keys = ApiKeyService(SqlApiKeyRepository(store), settings)
+        agent_key = keys.create(Role.AGENT, name="demo agent").key
         backend.close()
         store.close()
         base = f"http://{host}:{port}"

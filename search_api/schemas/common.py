@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from kb.models import GlossaryTerm, Interpretation, Provenance, QAPair
 from kb.search.query import ParsedQuery
-from search_api.sanitize import excerpt
+from search_api.sanitize import excerpt, safe_link
 
 #: Characters of an answer shown in previews (the full answer is on the agent console and the policy page).
 ANSWER_PREVIEW_CHARS = 160
@@ -23,7 +23,7 @@ class ProvenancePublic(BaseModel):
 
     @classmethod
     def from_model(cls, provenance: Provenance) -> ProvenancePublic:
-        return cls(source=provenance.source, source_id=provenance.source_id, url=provenance.url)
+        return cls(source=provenance.source, source_id=provenance.source_id, url=safe_link(provenance.url))
 
 
 class InterpretationLinkPublic(BaseModel):
@@ -42,7 +42,7 @@ class InterpretationLinkPublic(BaseModel):
             title=item.title,
             kind=item.kind.value,
             publish_date=item.publish_date,
-            url=item.provenance.url,
+            url=safe_link(item.provenance.url),
         )
 
 

@@ -7,7 +7,7 @@ from kb.models import QAPair, QAStatus
 from kb.search.query import ParsedQuery
 from kb.search.results import SearchHit
 from kb.store import Store
-from search_api.sanitize import excerpt, plain_text, safe_highlight
+from search_api.sanitize import excerpt, plain_text, safe_highlight, safe_link
 from search_api.schemas.common import (
     GlossaryEntryPublic,
     InterpretationLinkPublic,
@@ -57,7 +57,11 @@ def policy_hit(hit: SearchHit, store: Store, parsed: ParsedQuery | None) -> Poli
     if hit.interpretations:
         interpretations = [
             InterpretationLinkPublic(
-                id=ref.id, title=ref.title, kind=ref.kind, publish_date=ref.publish_date, url=ref.url
+                id=ref.id,
+                title=ref.title,
+                kind=ref.kind,
+                publish_date=ref.publish_date,
+                url=safe_link(ref.url),
             )
             for ref in hit.interpretations
         ]
@@ -83,7 +87,7 @@ def policy_hit(hit: SearchHit, store: Store, parsed: ParsedQuery | None) -> Poli
         interpretations=interpretations,
         related_qa=related,
         provenance=ProvenancePublic(
-            source=hit.source or "unknown", source_id=hit.source_id or str(hit.id), url=hit.url
+            source=hit.source or "unknown", source_id=hit.source_id or str(hit.id), url=safe_link(hit.url)
         ),
         page_url=policy_page_url(hit.id),
     )

@@ -14,9 +14,10 @@ import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+import analyzers
 from kb.auth import ApiKeyService, Role
 from kb.auth.repository import SqlApiKeyRepository
-from kb.models import GlossaryTerm, Interpretation, Policy, Provenance, QAPair
+from kb.models import Clause, GlossaryTerm, Interpretation, Policy, Provenance, QAPair
 from kb.search import get_backend
 from kb.search.base import BaseSearchBackend, IndexKind
 from kb.search.documents import glossary_document, policy_document, qa_document
@@ -32,11 +33,26 @@ def _provenance(item: dict[str, Any]) -> Provenance:
     return Provenance(source=SOURCE, source_id=item.pop("source_id"), url=item.pop("url", None))
 
 
+def _policy(item: dict[str, Any]) -> Policy:
+    clauses = [
+        Clause(
+            number=c.number,
+            sub_number=c.sub_number,
+            label=c.label,
+            chapter=c.chapter,
+            section=c.section,
+            text=c.text,
+        )
+        for c in analyzers.split_clauses(item["text"])
+    ]
+    return Policy(provenance=_provenance(item), validity_stated=True, clauses=clauses, **item)
+
+
 def fixture_records() -> dict[str, list[Any]]:
     """The fixture file as kb models."""
     raw = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
     return {
-        "policies": [Policy(provenance=_provenance(p), **p) for p in raw["policies"]],
+        "policies": [_policy(p) for p in raw["policies"]],
         "interpretations": [Interpretation(provenance=_provenance(i), **i) for i in raw["interpretations"]],
         "qa": [QAPair(provenance=_provenance(q), **q) for q in raw["qa"]],
         "glossary": [GlossaryTerm(**g) for g in raw["glossary"]],
@@ -114,9 +130,10 @@ class ApiHarness:
         self.store.close()
 
 
-@pytest.fixture(params=["sqlite", "opensearch"])
-def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiHarness]:
-    """The API over the fixture, on each backend (the real OpenSearch for the second)."""
+@pytest.fixture(scope="module", params=["sqlite", "opensearch"])
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiHarness]:
+    """The API over the fixture, on each backend (the real OpenSearch for the second); shared by a module."""
+    tmp_path = tmp_path_factory.mktemp(f"api-{request.param}")
     if request.param == "opensearch":
         url = request.getfixturevalue("opensearch_url")
         harness = ApiHarness(make_settings(tmp_path, "opensearch", url))
