@@ -137,6 +137,10 @@ class BaseIndex(ABC, Generic[B]):
     def count(self, *, version: str | None = None) -> int:
         """Number of documents in ``version`` or the alias target."""
 
+    @abstractmethod
+    def policies_citing(self, interpretation_ids: Iterable[int]) -> list[int]:
+        """Ids of indexed policies that show any of these interpretations (to refresh them)."""
+
     def refresh(self, *, version: str | None = None) -> None:
         """Make recent writes searchable (a no-op where writes are visible at once)."""
 

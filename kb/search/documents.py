@@ -69,6 +69,7 @@ class PolicyDocument(BaseModel):
     interpretations_seg: str = ""
     interpretations_bigrams: str = ""
     interpretations: list[InterpretationRef] = Field(default_factory=list)
+    interpretation_ids: list[int] = Field(default_factory=list, description="to find policies to refresh")
     issuing_bodies: list[str] = Field(default_factory=list)
     subject_category: list[str] = Field(default_factory=list)
     document_type: str | None = None
@@ -157,6 +158,7 @@ def policy_document(policy: Policy, interpretations: Iterable[Interpretation] = 
             )
             for i in interps
         ],
+        interpretation_ids=[i.id for i in interps if i.id is not None],
         issuing_bodies=[b for b in policy.issuing_bodies if b.strip()],
         subject_category=_category_levels(policy.subject_category),
         document_type=str(policy.document_type) if policy.document_type else None,

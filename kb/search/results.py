@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kb.search.query import ParsedQuery
 
@@ -35,6 +35,9 @@ HitKind = Literal["policy", "qa", "glossary"]
 
 class SearchHit(BaseModel):
     """One hit; policy hits fill the policy fields, Q&A hits the Q&A fields, glossary hits term/definition."""
+
+    # Backends fill hits field by field from engine JSON: validate each assignment (dates, nested models).
+    model_config = ConfigDict(validate_assignment=True)
 
     kind: HitKind = "policy"
     id: int

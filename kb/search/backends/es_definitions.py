@@ -78,6 +78,7 @@ POLICY_PROPERTIES: dict[str, Any] = {
     "interpretations_seg": _seg(),
     "interpretations_bigrams": _bigram(),
     "interpretations": STORED_ONLY,
+    "interpretation_ids": {"type": "long"},
     "issuing_bodies": KEYWORD,
     "subject_category": KEYWORD,
     "document_type": KEYWORD,

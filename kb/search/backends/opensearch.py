@@ -94,6 +94,20 @@ class EsIndex(BaseIndex["EsSearchBackend"]):
         self._check(version)
         return version
 
+    def policies_citing(self, interpretation_ids: Iterable[int]) -> list[int]:
+        wanted = sorted(set(interpretation_ids))
+        if not wanted or self.kind is not IndexKind.POLICIES or not self.current_version():
+            return []
+        body = {
+            "size": 10_000,
+            "_source": False,
+            "query": {"terms": {"interpretation_ids": wanted}},
+            "sort": [{"id": "asc"}],
+            "docvalue_fields": ["id"],
+        }
+        response = self.backend.client.search(self.alias, body)
+        return [int(h["fields"]["id"][0]) for h in response["hits"]["hits"]]
+
     def bulk_index(self, documents: Iterable[Document], *, version: str | None = None) -> BulkReport:
         target = self._target(version)
         actions = (BulkAction("index", target, str(doc.id), doc.model_dump(mode="json")) for doc in documents)

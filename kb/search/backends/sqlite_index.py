@@ -127,6 +127,20 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
             (n,) = conn.execute(f"SELECT count(*) FROM {table(target, 'docs')}").fetchone()
         return int(n)
 
+    def policies_citing(self, interpretation_ids: Iterable[int]) -> list[int]:
+        wanted = sorted(set(interpretation_ids))
+        target = self.current_version()
+        if not wanted or target is None or self.kind is not IndexKind.POLICIES:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        with self.backend.connect() as conn:
+            rows = conn.execute(
+                f"SELECT id FROM {table(target, 'docs')} d WHERE EXISTS "
+                f"(SELECT 1 FROM json_each(d.interpretation_ids) WHERE value IN ({marks})) ORDER BY id",
+                wanted,
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def bulk_index(self, documents: Iterable[Document], *, version: str | None = None) -> BulkReport:
         target = self._target(version)
         report = BulkReport()
@@ -208,8 +222,8 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
         conn.execute(
             f"""INSERT INTO {table(version, "docs")}(id, data, body, title, source, doc_number_key,
                 document_type, validity, year, publish_date, region, issuing_bodies, subject_category,
-                audiences)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                audiences, interpretation_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 doc.id,
                 data,
@@ -225,6 +239,7 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
                 json.dumps(doc.issuing_bodies, ensure_ascii=False),
                 json.dumps(doc.subject_category, ensure_ascii=False),
                 json.dumps(doc.audiences, ensure_ascii=False),
+                json.dumps(doc.interpretation_ids),
             ),
         )
         clauses, clauses_fts = table(version, "clauses"), table(version, "clauses_fts")

@@ -80,7 +80,8 @@ _DOCS_COLUMNS: dict[IndexKind, str] = {
         region TEXT,
         issuing_bodies TEXT NOT NULL DEFAULT '[]',
         subject_category TEXT NOT NULL DEFAULT '[]',
-        audiences TEXT NOT NULL DEFAULT '[]'
+        audiences TEXT NOT NULL DEFAULT '[]',
+        interpretation_ids TEXT NOT NULL DEFAULT '[]'
     """,
     IndexKind.QA: """
         id INTEGER PRIMARY KEY,

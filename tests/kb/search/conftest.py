@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import search_factories as factories
 
 from kb.search import get_backend
 from kb.search.base import BaseSearchBackend, IndexKind
 from kb.settings import Settings
-import search_factories as factories
 
 BACKENDS = ["sqlite", pytest.param("opensearch", marks=pytest.mark.opensearch)]
 
@@ -26,8 +26,13 @@ def _settings(kind: str, tmp: Path, request: pytest.FixtureRequest) -> Settings:
     if kind == "sqlite":
         return Settings(data_dir=tmp, search_backend="sqlite", database_url=f"sqlite:///{tmp / 'kb.db'}")
     url: str = request.getfixturevalue("opensearch_url")
-    return Settings(data_dir=tmp, search_backend="opensearch", search_url=url, search_timeout_seconds=30,
-                    search_index_prefix=f"t{uuid.uuid4().hex[:10]}")
+    return Settings(
+        data_dir=tmp,
+        search_backend="opensearch",
+        search_url=url,
+        search_timeout_seconds=30,
+        search_index_prefix=f"t{uuid.uuid4().hex[:10]}",
+    )
 
 
 def _cleanup(backend: BaseSearchBackend) -> None:
@@ -46,7 +51,9 @@ def backend_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_backend(backend_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[BackendFactory]:
+def make_backend(
+    backend_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[BackendFactory]:
     """Builds empty backends of the parametrized kind (each one its own db file / index prefix)."""
     made: list[BaseSearchBackend] = []
 
@@ -75,8 +82,10 @@ def load_corpus(backend: BaseSearchBackend) -> None:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def corpus_backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                   ) -> Iterator[BaseSearchBackend]:
+def corpus_backend(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[BaseSearchBackend]:
     """A backend holding the factory corpus, shared by the read-only tests of a module."""
     backend = get_backend(_settings(str(request.param), tmp_path_factory.mktemp("search"), request))
     load_corpus(backend)

@@ -29,7 +29,9 @@ def test_keyword_field_matches(corpus_backend: BaseSearchBackend) -> None:
     assert ids(corpus_backend, "五险一金") == [1]
 
 
-@pytest.mark.parametrize("written", ["国办发〔2018〕39号", "国办发[2018]39号", "国办发（2018）39号", "国办发2018年39号"])
+@pytest.mark.parametrize(
+    "written", ["国办发〔2018〕39号", "国办发[2018]39号", "国办发（2018）39号", "国办发2018年39号"]
+)
 def test_doc_number_in_any_bracket_form_finds_exactly_that_policy(
     corpus_backend: BaseSearchBackend, written: str
 ) -> None:
@@ -82,7 +84,9 @@ def test_title_in_book_title_marks_is_boosted(corpus_backend: BaseSearchBackend)
     assert ids(corpus_backend, "《关于加强科技创新工作的通知》")[0] == 5
 
 
-def test_highlight_maps_back_to_traditional_and_full_width_original(corpus_backend: BaseSearchBackend) -> None:
+def test_highlight_maps_back_to_traditional_and_full_width_original(
+    corpus_backend: BaseSearchBackend,
+) -> None:
     # The index holds the normalized (simplified, half-width) text; the highlight must show the original.
     hit = corpus_backend.search(SearchQuery(text="社会保险待遇")).hits[0]
     assert hit.id == 8
@@ -108,8 +112,19 @@ def test_highlight_can_be_turned_off(corpus_backend: BaseSearchBackend) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['title_seg: 社会保险', '社会 OR 保险 AND "', "NEAR(社会 保险)", "{body_seg}: 提取", "*", "(", "\"", "社会^10",
-     "validity:废止", "<script>alert(1)</script>", "'; DROP TABLE search_aliases; --"],
+    [
+        "title_seg: 社会保险",
+        '社会 OR 保险 AND "',
+        "NEAR(社会 保险)",
+        "{body_seg}: 提取",
+        "*",
+        "(",
+        '"',
+        "社会^10",
+        "validity:废止",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE search_aliases; --",
+    ],
 )
 def test_user_text_is_never_engine_syntax(corpus_backend: BaseSearchBackend, text: str) -> None:
     results = corpus_backend.search(SearchQuery(text=text))
