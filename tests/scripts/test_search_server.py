@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -167,3 +168,26 @@ def test_cli_entry_point_is_registered() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "kill-node" in proc.stdout
+
+
+def test_failed_start_exits_non_zero_with_the_node_log(tmp_path: Path) -> None:
+    """A JVM that dies at start-up (here: an invalid heap size) is reported with its log tail, exit code 1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = {
+        **os.environ,
+        "POLICYKB_OPENSEARCH_STATE_DIR": str(tmp_path),
+        "POLICYKB_OPENSEARCH_HEAP": "not-a-size",
+    }
+    proc = subprocess.run(
+        ["/usr/bin/python3", str(REPO / "scripts" / "search_server.py"), "start", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "exited during start-up" in proc.stderr
+    assert f"lines of {tmp_path}/{port}/node_1/stdout.log" in proc.stderr
+    assert "Invalid initial heap size" in proc.stderr
