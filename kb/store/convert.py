@@ -22,7 +22,6 @@ from kb.models import (
 from kb.store.tables import (
     GlossaryTermRow,
     InterpretationRow,
-    PolicyClauseRow,
     PolicyRow,
     QAPairRow,
     RecordColumns,
@@ -52,7 +51,7 @@ def apply_provenance(row: RecordColumns, provenance: Provenance) -> None:
 
 
 def apply_policy(row: PolicyRow, policy: Policy, validity: Validity) -> None:
-    """Copy a policy's content onto its row (clauses are replaced, in body order)."""
+    """Copy a policy's scalar content onto its row (clauses: ``clause_values``)."""
     row.title = policy.title
     row.doc_number = policy.doc_number
     row.doc_number_key = policy.doc_number_key
@@ -75,16 +74,21 @@ def apply_policy(row: PolicyRow, policy: Policy, validity: Validity) -> None:
     row.benefit_items = [b.model_dump(mode="json") for b in policy.benefit_items]
     row.supersedes = list(policy.supersedes)
     row.superseded_by = list(policy.superseded_by)
-    row.clauses = [
-        PolicyClauseRow(
-            ordinal=i,
-            number=c.number,
-            sub_number=c.sub_number,
-            label=c.label,
-            chapter=c.chapter,
-            section=c.section,
-            text=c.text,
-        )
+
+
+def clause_values(policy_id: int, policy: Policy) -> list[dict[str, Any]]:
+    """The ``policy_clauses`` rows of a policy, in body order, for a bulk insert."""
+    return [
+        {
+            "policy_id": policy_id,
+            "ordinal": i,
+            "number": c.number,
+            "sub_number": c.sub_number,
+            "label": c.label,
+            "chapter": c.chapter,
+            "section": c.section,
+            "text": c.text,
+        }
         for i, c in enumerate(policy.clauses)
     ]
 

@@ -29,11 +29,15 @@ class RecordKind(Generic[M, R]):
     name: str
     key: Callable[[M], str]
     content_hash: Callable[[M], str]
+    #: key -> (id, content_hash) of the stored rows among these items, in one query per chunk.
+    known: Callable[[Session, list[M]], dict[str, tuple[int, str]]]
     find: Callable[[Session, M], R | None]
     new_row: Callable[[M], R]
     apply: Callable[[Session, R, M], None]
-    #: Called after a new row got its id (e.g. to resolve links that waited for it).
-    after_insert: Callable[[Session, R, int], None] | None = None
+    #: Child rows written with bulk statements once the row has its id (``inserting`` tells if it is new).
+    write_children: Callable[[Session, R, M, bool], None] | None = None
+    #: Called once per batch with the keys -> ids of inserted rows (e.g. to resolve links that waited).
+    after_batch: Callable[[Session, dict[str, int]], None] | None = None
 
 
 def model_hash(model: BaseModel) -> str:
@@ -70,27 +74,45 @@ def check_lengths(row: Any) -> None:
 def upsert_batch(session: Session, kind: RecordKind[M, R], items: Iterable[M]) -> UpsertReport:
     """Upsert ``items`` in the caller's transaction; failures are reported, the rest is kept."""
     report = UpsertReport()
-    for item in items:
+    batch = list(items)
+    known = _known(session, kind, batch)
+    inserted: dict[str, int] = {}
+    for item in batch:
         key = _safe_key(kind, item)
         try:
-            outcome, row_id = _upsert_one(session, kind, item)
-        except (KBError, SQLAlchemyError, ValueError, TypeError) as exc:
+            digest = kind.content_hash(item)
+            stored = known.get(key)
+            if stored is not None and stored[1] == digest:
+                report.unchanged += 1  # the common re-import case: no ORM work at all
+                continue
+            outcome, row_id = _upsert_one(session, kind, item, digest)
+        except (KBError, SQLAlchemyError, ValueError, TypeError, AttributeError) as exc:
             report.failed.append(FailedRecord(key=key, reason=_reason(exc)))
             continue
+        known[key] = (row_id, digest)  # the same key later in this batch compares with what we wrote
         if outcome == "inserted":
             report.inserted += 1
             report.inserted_ids.append(row_id)
+            inserted[key] = row_id
         elif outcome == "updated":
             report.updated += 1
             report.updated_ids.append(row_id)
         else:
             report.unchanged += 1
+    if inserted and kind.after_batch is not None:
+        kind.after_batch(session, inserted)
     return report
 
 
-def _upsert_one(session: Session, kind: RecordKind[M, R], item: M) -> tuple[str, int]:
+def _known(session: Session, kind: RecordKind[M, R], batch: list[M]) -> dict[str, tuple[int, str]]:
+    try:
+        return kind.known(session, batch)
+    except (ValueError, TypeError, AttributeError):
+        return {}  # malformed items: each is looked up (and reported) on its own
+
+
+def _upsert_one(session: Session, kind: RecordKind[M, R], item: M, digest: str) -> tuple[str, int]:
     check_text(item.model_dump(mode="json"))
-    digest = kind.content_hash(item)
     row = kind.find(session, item)
     if row is not None and row.content_hash == digest:  # type: ignore[attr-defined]
         return "unchanged", row.id  # type: ignore[attr-defined]
@@ -121,9 +143,9 @@ def _upsert_one(session: Session, kind: RecordKind[M, R], item: M) -> tuple[str,
             kind.apply(session, row, item)
         check_lengths(row)
         session.flush()
+        if kind.write_children is not None:
+            kind.write_children(session, row, item, inserting)
         row_id: int = row.id  # type: ignore[attr-defined]
-        if inserting and kind.after_insert is not None:
-            kind.after_insert(session, row, revision)
     return ("inserted" if inserting else "updated"), row_id
 
 
