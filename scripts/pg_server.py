@@ -11,6 +11,7 @@ root the server runs as the ``postgres`` system user (created if missing). Creat
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import pwd
 import shutil
@@ -30,8 +31,20 @@ class PgServerError(RuntimeError):
     """PostgreSQL could not be set up, started or stopped; the message says why."""
 
 
+def _others_can_enter(path: Path) -> bool:
+    """True if every existing ancestor of ``path`` lets other users traverse it (mode o+x)."""
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents] if p.exists())
+
+
 def state_dir(port: int) -> Path:
-    base = Path(os.environ.get("POLICYKB_PG_STATE_DIR", REPO / "var" / "postgres")).resolve()
+    """Where the cluster on ``port`` lives; as root, outside a checkout the postgres user cannot enter."""
+    if os.environ.get("POLICYKB_PG_STATE_DIR"):
+        return Path(os.environ["POLICYKB_PG_STATE_DIR"]).resolve() / str(port)
+    base = (REPO / "var" / "postgres").resolve()
+    if os.geteuid() == 0 and not _others_can_enter(base):
+        # e.g. a clone under a mktemp -d (mode 700) directory: the server user could not reach its data.
+        tag = hashlib.sha256(str(REPO).encode()).hexdigest()[:10]
+        base = Path("/var/tmp/policykb-postgres") / tag
     return base / str(port)
 
 
@@ -147,7 +160,10 @@ def start(port: int = DEFAULT_PORT) -> str:
             raise PgServerError(f"port {port} is taken by something that is not PostgreSQL; use --port")
         home = state_dir(port)
         data, sock = home / "data", home / "run"
+        created = [d for d in [home, *home.parents] if not d.exists()]
         home.mkdir(parents=True, exist_ok=True)
+        for d in created:  # whatever the umask, the server user must be able to walk down to its data
+            d.chmod(0o755)
         sock.mkdir(exist_ok=True)
         _ensure_user(home)
         bins = bin_dir()
