@@ -338,9 +338,13 @@ def start(port: int, nodes: int = 1, timeout_s: float | None = None) -> Cluster:
     cluster = load_cluster(port, nodes)
     with _locked(cluster.state_dir):
         meta = cluster.home / "cluster.json"
-        if meta.exists() and json.loads(meta.read_text())["nodes"] != nodes and _any_running(cluster):
-            raise SearchServerError(f"a cluster with another node count runs on port {port}; stop it first")
-        if health(cluster.url) is not None:
+        if meta.exists() and json.loads(meta.read_text())["nodes"] != nodes:
+            # The data dirs hold the other topology's cluster state; mixing them would not form a cluster.
+            raise SearchServerError(
+                f"{cluster.home} holds a cluster with another node count; stop it and delete that directory"
+            )
+        up = health(cluster.url)
+        if up is not None and int(str(up.get("number_of_nodes", 0))) >= nodes:
             return cluster
         cluster.home.mkdir(parents=True, exist_ok=True)
         meta.write_text(json.dumps({"nodes": nodes, "port": port, "url": cluster.url}) + "\n")
