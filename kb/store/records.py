@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kb.errors import ConflictError, NotFoundError, ValidationError
@@ -31,6 +32,7 @@ from kb.store.tables import (
 )
 from kb.store.types import utcnow
 from kb.store.upsert import RecordKind, check_lengths, check_text, upsert_batch
+from kb.validity import derive_validity
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -87,6 +89,37 @@ class RecordsMixin(StoreBase):
             check_lengths(row)
             session.flush()
             return qa_pair_from_row(row)
+
+    def refresh_derived_validity(self, today: date | None = None) -> int:
+        """Re-derive the validity of policies whose source stated none (time passes); returns rows changed."""
+        day = today or date.today()
+        changed = 0
+        with self.write_session() as session:
+            lock_revisions(session)
+            rows = session.execute(
+                select(
+                    PolicyRow.id, PolicyRow.validity, PolicyRow.effective_date, PolicyRow.expiry_date
+                ).where(PolicyRow.validity_stated.is_(False))
+            ).all()
+            for policy_id, current, effective, expiry in rows:
+                derived = derive_validity(
+                    stated=None, effective_date=effective, expiry_date=expiry, today=day
+                )
+                if derived.value == current:
+                    continue
+                session.execute(
+                    update(PolicyRow)
+                    .where(PolicyRow.id == policy_id)
+                    .values(
+                        validity=derived.value,
+                        revision=next_revision(session),
+                        updated_at=utcnow(),
+                        version=PolicyRow.version + 1,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                changed += 1
+        return changed
 
     # ---- reads ---------------------------------------------------------------------------------------------
     def get_policy(self, policy_id: int) -> Policy | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
@@ -62,6 +64,27 @@ def status(
     except KBError as exc:
         console.print(f"[red]{exc.message_zh} / {exc}[/red]")
         raise typer.Exit(1) from exc
+
+
+@db_app.command("refresh-validity")
+def refresh_validity(
+    today: str | None = typer.Option(None, help="the day to judge by, YYYY-MM-DD (default: today)"),
+    url: str | None = typer.Option(None, help=_URL_HELP),
+) -> None:
+    """Re-derive 效力状态 from dates for policies whose source stated none (run daily)."""
+    try:
+        day = date.fromisoformat(today) if today else None
+    except ValueError as exc:
+        console.print(
+            f"[red]日期格式应为 YYYY-MM-DD / --today must look like 2026-12-31, got {today!r}[/red]"
+        )
+        raise typer.Exit(2) from exc
+    try:
+        changed = Store(_url(url)).refresh_derived_validity(day)
+    except KBError as exc:
+        console.print(f"[red]{exc.message_zh} / {exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"效力状态已更新 / validity changed on {changed} policies")
 
 
 def register(app: typer.Typer) -> None:

@@ -78,3 +78,14 @@ def test_db_upgrade_on_postgresql(empty_postgres_url: str) -> None:
     store = Store(empty_postgres_url)
     assert store.schema_revision() == head_revision() and store.dialect == "postgresql"
     store.close()
+
+
+def test_db_refresh_validity_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade", "--url", url]).exit_code == 0
+    result = runner.invoke(app, ["db", "refresh-validity", "--url", url, "--today", "2030-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "0" in result.output
+    bad = runner.invoke(app, ["db", "refresh-validity", "--url", url, "--today", "明天"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

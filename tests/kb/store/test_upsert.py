@@ -152,3 +152,23 @@ def test_interpretation_round_trip_keeps_kind_and_keys(store: Store) -> None:
     assert got is not None
     assert got.policy_keys == ["test:missing-1", "test:missing-2"] and got.policy_ids == []
     assert got.content_hash() == interp.content_hash()
+
+
+def test_derived_validity_is_refreshed_as_time_passes(store: Store) -> None:
+    store.upsert_policies(
+        [
+            make_policy("lapses", effective_date=date(2020, 1, 1), expiry_date=date(2099, 12, 31)),
+            make_policy(
+                "stated", validity=Validity.VALID, validity_stated=True, expiry_date=date(2099, 1, 2)
+            ),
+        ]
+    )
+    before = store.current_revision()
+
+    assert store.refresh_derived_validity(today=date(2100, 1, 1)) == 1
+    assert store.refresh_derived_validity(today=date(2100, 1, 1)) == 0
+
+    changed = list(store.iter_policies(since_revision=before))
+    assert [(p.provenance.source_id, p.validity) for p in changed] == [("lapses", Validity.EXPIRED)]
+    stated = store.get_policy_by_key("test", "stated")
+    assert stated is not None and stated.validity is Validity.VALID
