@@ -75,9 +75,9 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
                 update = {"validity": Validity.AMENDED, "validity_stated": False, "superseded_by": [keys[i + 1]],
                           "expiry_date": newer.effective_date or newer.publish_date}
                 report.note("older version marked 修订 (superseded)")
-            elif normalize_title(policy.title) in repealed and row.get("expired") is not True:
-                update = {"validity": Validity.REPEALED, "validity_stated": False,
-                          "superseded_by": [repealed[normalize_title(policy.title)]]}
+            elif f"{normalize_title(policy.title)}|{policy.region or ''}" in repealed and row.get("expired") is not True:
+                repealer = repealed[f"{normalize_title(policy.title)}|{policy.region or ''}"]
+                update = {"validity": Validity.REPEALED, "validity_stated": False, "superseded_by": [repealer]}
                 report.note("expired flag corrected: repealed by a newer law")
             elif row.get("expired") is True:
                 update = {"validity": Validity.EXPIRED, "validity_stated": True}
@@ -88,15 +88,28 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
             yield policy.model_copy(update=update), line
 
 
+def _enacted(row: dict[str, Any]) -> str:
+    """The first date of a law's legislative history (info), as ISO text; its publish date otherwise."""
+    dates = [parse_date(line) for line in str(row.get("info") or "").splitlines()]
+    known = [d for d in dates if d is not None]
+    first = min(known) if known else parse_date(row.get("publish_date"))
+    return first.isoformat() if first else ""
+
+
 def _repealed_titles(groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]]) -> dict[str, str]:
-    """Titles named as repealed in another law's text → the key of the repealing law."""
-    titles = {normalize_title(title) for title, _ in groups}
+    """Titles (same region) named as repealed in a law enacted after them → the key of the repealing law."""
+    newest: dict[tuple[str, str], str] = {}
+    for (title, region), rows in groups.items():
+        dates = [str(clean(r.get("version_date")) or clean(r.get("publish_date")) or "") for _, r in rows]
+        newest[(normalize_title(title), region)] = max(dates)
     repealed: dict[str, str] = {}
-    for (title, _region), rows in groups.items():
+    for (title, region), rows in groups.items():
         for _line, row in rows:
             tail = str(row.get("text") or "")[-1500:]  # the 附则 at the end says what it replaces
+            enacted = _enacted(row)
             for named in _REPEALS.findall(tail):
-                key = normalize_title(named)
-                if key in titles and key != normalize_title(title):
-                    repealed.setdefault(key, f"{NAME}:{row['id']}")
+                key = (normalize_title(named), region)
+                # A law of the same title enacted later (国家安全法 2015 after 反间谍法 2014) is not repealed.
+                if key in newest and key[0] != normalize_title(title) and newest[key] and newest[key] < enacted:
+                    repealed.setdefault(f"{key[0]}|{region}", f"{NAME}:{row['id']}")
     return repealed
