@@ -14,7 +14,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 import analyzers
-from kb.models import GlossaryTerm, Interpretation, Policy, QAPair, record_key
+from kb.models import Clause, GlossaryTerm, Interpretation, Policy, QAPair, record_key
 from kb.search.results import InterpretationRef
 
 #: U+200B separates tokens inside ``*_seg`` fields; engines tokenize on it.
@@ -144,12 +144,7 @@ def policy_document(policy: Policy, interpretations: Iterable[Interpretation] = 
         body=policy.text,
         body_seg=segment(policy.text),
         body_bigrams=bigrams(policy.text),
-        clauses=[
-            IndexedClause(
-                number=c.number, sub_number=c.sub_number, label=c.label, text=c.text, text_seg=segment(c.text)
-            )
-            for c in policy.clauses
-        ],
+        clauses=_clauses(policy),
         interpretations_seg=segment(interp_text),
         interpretations_bigrams=bigrams(interp_text),
         interpretations=[
@@ -169,6 +164,19 @@ def policy_document(policy: Policy, interpretations: Iterable[Interpretation] = 
         region=policy.region,
         level=policy.level,
     )
+
+
+def _clauses(policy: Policy) -> list[IndexedClause]:
+    # Stored clauses win; otherwise split the body, so a clause can be returned for any statute-like text.
+    clauses = policy.clauses or [
+        Clause(number=s.number, sub_number=s.sub_number, label=s.label, text=s.text)
+        for s in analyzers.split_clauses(policy.text)
+    ]
+    return [
+        IndexedClause(number=c.number, sub_number=c.sub_number, label=c.label, text=c.text, text_seg=segment(c.text))
+        for c in clauses
+        if c.text.strip()
+    ]
 
 
 def _doc_number_key(doc_number: str | None) -> str | None:
