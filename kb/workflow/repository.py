@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from kb.errors import ConflictError, NotFoundError
 from kb.models import Channel, QuestionEvent, QuestionStatus, UnansweredQuestion
 from kb.store import Store
-from kb.store.revision import next_revision
+from kb.store.revision import lock_revisions, next_revision
 from kb.store.tables import QuestionEventRow, UnansweredQuestionRow
 from kb.workflow.schemas import QuestionFilters
 from kb.workflow.transitions import AWAITING_DEPARTMENT, OPEN_STATUSES
@@ -92,18 +92,22 @@ class SqlQuestionRepository:
         if unknown:
             raise ValueError(f"not a mutable question field: {sorted(unknown)}")
         with self._store.write_session() as session:
+            # Same lock order as the store's writers (revision counter, then rows): no deadlocks.
+            lock_revisions(session)
             row = self._row(session, question_id)
             if expected_version is not None and row.version != expected_version:
-                raise _conflict(question_id, expected_version, row.version)
-            for name, value in changes.items():
-                setattr(row, name, _column_value(name, value))
-            row.revision = next_revision(session)
-            row.updated_at = event.at
-            row.events.append(_event_row(event))
+                raise conflict_error(question_id, expected_version, row.version)
+            revision = next_revision(session)
+            with session.no_autoflush:  # one UPDATE, so the version moves by exactly one
+                for name, value in changes.items():
+                    setattr(row, name, _column_value(name, value))
+                row.revision = revision
+                row.updated_at = event.at
+                row.events.append(_event_row(event))
             try:
                 session.flush()
             except StaleDataError as exc:  # another writer bumped the version between our read and write
-                raise _conflict(question_id, expected_version, None) from exc
+                raise conflict_error(question_id, expected_version, None) from exc
             return to_model(row)
 
     def open_candidates(self) -> list[tuple[int, str, str]]:
@@ -168,7 +172,7 @@ def _event_row(event: QuestionEvent) -> QuestionEventRow:
     return QuestionEventRow(at=event.at, actor=event.actor, action=event.action, detail=event.detail)
 
 
-def _conflict(question_id: int, expected: int | None, actual: int | None) -> ConflictError:
+def conflict_error(question_id: int, expected: int | None, actual: int | None) -> ConflictError:
     now = f", it is now at version {actual}" if actual is not None else ""
     return ConflictError(
         f"question {question_id} was changed by someone else (you edited version {expected}{now}); "
