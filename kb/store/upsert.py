@@ -113,6 +113,10 @@ def _known(session: Session, kind: RecordKind[M, R], batch: list[M]) -> dict[str
 
 def _upsert_one(session: Session, kind: RecordKind[M, R], item: M, digest: str) -> tuple[str, int]:
     check_text(item.model_dump(mode="json"))
+    provenance = getattr(item, "provenance", None)
+    if provenance is not None and ":" in provenance.source:
+        # 'source:source_id' keys split at the first colon; a colon in the source would link the wrong record.
+        raise ValidationError(f"source {provenance.source!r} contains ':': use letters, digits, '_' or '-'")
     row = kind.find(session, item)
     if row is not None and row.content_hash == digest:  # type: ignore[attr-defined]
         return "unchanged", row.id  # type: ignore[attr-defined]

@@ -91,3 +91,20 @@ def test_concurrent_upserts_of_one_key_are_applied_one_after_the_other(store_url
     assert version == 3  # both updates went through the version check, in turn
     assert title in {"第0稿", "第1稿"}
     assert revision == 3
+
+
+def test_readers_see_committed_data_while_a_writer_holds_the_lock(store: Store) -> None:
+    from sqlalchemy import update
+
+    from kb.store.revision import lock_revisions
+    from kb.store.tables import PolicyRow
+
+    store.upsert_policies([make_policy("p1", title="已提交的标题")])
+    with store.write_session() as session:
+        lock_revisions(session)
+        session.execute(update(PolicyRow).values(title="未提交的标题"))
+        during = store.get_policy_by_key("test", "p1")  # another connection: neither blocked nor dirty
+        assert during is not None and during.title == "已提交的标题"
+        session.rollback()
+    after = store.get_policy_by_key("test", "p1")
+    assert after is not None and after.title == "已提交的标题"

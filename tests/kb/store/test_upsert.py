@@ -172,3 +172,10 @@ def test_derived_validity_is_refreshed_as_time_passes(store: Store) -> None:
     assert [(p.provenance.source_id, p.validity) for p in changed] == [("lapses", Validity.EXPIRED)]
     stated = store.get_policy_by_key("test", "stated")
     assert stated is not None and stated.validity is Validity.VALID
+
+
+def test_a_colon_in_the_source_is_refused(store: Store) -> None:
+    report = store.upsert_policies([make_policy("p1", source="gov:cn")])
+    assert report.inserted == 0 and "contains ':'" in report.failed[0].reason
+    assert store.upsert_policies([make_policy("a:b:c")]).inserted == 1  # ids may hold colons
+    assert store.get_policy_by_key("test", "a:b:c") is not None
