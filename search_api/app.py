@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -44,6 +45,13 @@ def _load_routers(modules: Iterable[str]) -> list[APIRouter]:
     return routers
 
 
+def warm_up(backend: BaseSearchBackend) -> None:
+    """Load the segmenter and dictionaries now, so the first visitor does not wait for them (or get a 503)."""
+    started = time.perf_counter()
+    backend.parse("社保补贴 国发〔2018〕39号 第十二条")
+    log.info("analysis warmed up in %.1f s", time.perf_counter() - started)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -57,6 +65,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warm_up(app.state.backend)
         yield
         if owns_backend:
             app.state.backend.close()

@@ -71,12 +71,13 @@ CurrentAgent = Annotated[Principal, Depends(get_current_agent)]
 CurrentStaff = Annotated[Principal, Depends(get_current_staff)]
 
 
-def get_channel(request: Request, principal: CurrentPrincipal) -> Channel:
-    """The channel a search is logged under: the header if valid, else hotline for agents, else website."""
+def get_channel(request: Request) -> Channel:
+    """The channel a search is logged under: the X-PolicyKB-Channel header if valid; else hotline on the
+    agent endpoints and website elsewhere (public search takes no key, so it never looks at one)."""
     declared = request.headers.get(CHANNEL_HEADER, "").strip().lower()
     if declared in {c.value for c in Channel}:
         return Channel(declared)
-    return Channel.HOTLINE if principal.role is Role.AGENT else Channel.WEBSITE
+    return Channel.HOTLINE if request.url.path.startswith("/api/qa") else Channel.WEBSITE
 
 
 ChannelDep = Annotated[Channel, Depends(get_channel)]
