@@ -44,7 +44,9 @@ def test_oversized_body_is_refused_with_413(sqlite_api: ApiHarness) -> None:
 
 def test_cors_follows_settings(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "sqlite", cors_origins=["https://portal.example.gov.cn"])
-    client = TestClient(create_app(settings, store=Store.from_settings(settings), backend=get_backend(settings)))
+    client = TestClient(
+        create_app(settings, store=Store.from_settings(settings), backend=get_backend(settings))
+    )
     allowed = client.get("/healthz", headers={"Origin": "https://portal.example.gov.cn"})
     assert allowed.headers["access-control-allow-origin"] == "https://portal.example.gov.cn"
     other = client.get("/healthz", headers={"Origin": "https://evil.example.com"})
@@ -100,9 +102,21 @@ def test_openapi_documents_the_error_shape(sqlite_api: ApiHarness) -> None:
     spec = sqlite_api.client.get("/openapi.json").json()
     search = spec["paths"]["/api/search"]["get"]
     assert search["operationId"]
-    assert search["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorPublic")
+    assert search["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ErrorPublic"
+    )
     names = {p["name"] for p in search["parameters"]}
-    assert {"q", "issuing_body", "validity", "year_from", "facets", "sort", "page", "size", "highlight"} <= names
+    assert {
+        "q",
+        "issuing_body",
+        "validity",
+        "year_from",
+        "facets",
+        "sort",
+        "page",
+        "size",
+        "highlight",
+    } <= names
     size = next(p for p in search["parameters"] if p["name"] == "size")
     assert size["schema"]["maximum"] == 100
     assert "/" not in spec["paths"]  # pages are not part of the API

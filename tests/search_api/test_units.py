@@ -11,7 +11,10 @@ from search_api.sanitize import plain_text, safe_highlight, safe_link
 def test_only_balanced_marks_survive() -> None:
     assert safe_highlight("<em>社保</em>补贴") == "<mark>社保</mark>补贴"
     assert safe_highlight("&lt;b&gt;<em>x</em>") == "&lt;b&gt;<mark>x</mark>"  # backend-escaped stays escaped
-    assert safe_highlight("<script>alert(1)</script><em>y") == "&lt;script&gt;alert(1)&lt;/script&gt;<mark>y</mark>"
+    assert (
+        safe_highlight("<script>alert(1)</script><em>y")
+        == "&lt;script&gt;alert(1)&lt;/script&gt;<mark>y</mark>"
+    )
     assert safe_highlight("a</em>b<mark>c") == "ab<mark>c</mark>"
     assert safe_highlight('<em onclick="x">z</em>') == "&lt;em onclick=&quot;x&quot;&gt;z"
     assert safe_highlight("社\u200b保") == "社保"
