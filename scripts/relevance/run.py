@@ -13,6 +13,7 @@ from analyzers.clauses import find_clause_refs
 from kb.errors import KBError
 from kb.query import QueryUnderstanding
 from kb.search.base import BaseSearchBackend, SearchQuery
+from kb.search.understanding import parse_query
 from scripts.relevance.baselines import BaselineIndex
 from scripts.relevance.judged import JudgedQuery
 from scripts.relevance.metrics import mean, mrr_at, ndcg_at, recall_at, top1_best
@@ -50,7 +51,9 @@ class PipelineSystem:
             {"text": query.query, "size": DEPTH, "highlight": False, "filters": query.filters}
         )
         understood = self.understanding.understand(query.query) if self.understanding else None
-        results = self.backend.search(search, parsed=understood.parsed if understood else None)
+        # Without understanding: the search package's default parse (the backend may carry ours as parser).
+        parsed = understood.parsed if understood else parse_query(query.query)
+        results = self.backend.search(search, parsed=parsed)
         hits = [
             RankedHit(
                 key=f"{h.source}:{h.source_id}",
