@@ -8,6 +8,7 @@ department. A calibrated Q&A confidence from the relevance work can replace this
 
 from __future__ import annotations
 
+from kb.qa import QAMatcher as KBMatcher
 from kb.search.base import BaseSearchBackend
 from kb.search.query import SearchQuery
 from kb.workflow.dedup import DEFAULT_THRESHOLD, term_similarity
@@ -46,3 +47,26 @@ class BackendQAMatcher:
         """The closest Q&A when its confidence reaches the threshold."""
         best = self.best(question)
         return best if best is not None and best.confidence >= self.threshold else None
+
+
+class CalibratedQAMatcher:
+    """QAMatcher over kb.qa (the hotline lookup with the calibrated no-answer threshold)."""
+
+    def __init__(self, matcher: KBMatcher) -> None:
+        self.matcher = matcher
+
+    def match(self, question: str) -> QAMatch | None:
+        """The calibrated lookup's best answer, or None when it says no_answer."""
+        result = self.matcher.match(question)
+        best = result.best
+        if result.no_answer or best is None:
+            return None
+        return QAMatch(
+            qa_id=best.id,
+            question=best.question,
+            answer=best.answer,
+            confidence=best.confidence,
+            policy_id=best.policy_id,
+            clause_label=best.clause_label,
+            department=best.department,
+        )
