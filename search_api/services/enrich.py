@@ -40,7 +40,8 @@ def _rank_related(qa_pairs: list[QAPair], parsed: ParsedQuery | None) -> list[QA
 
 
 def _clause(hit: SearchHit) -> ClauseMatchPublic | None:
-    if hit.clause is None:
+    # Number 0 is the text before the first 条 (or a text without any): not a clause worth pointing at.
+    if hit.clause is None or hit.clause.number == 0:
         return None
     clause = hit.clause
     return ClauseMatchPublic(
