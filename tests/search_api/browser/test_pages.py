@@ -1,4 +1,4 @@
-"""Real-browser tests: public search with suggestions and filters, a policy page, the agent console by keyboard."""
+"""Real-browser tests: search with suggestions and filters, a policy page, the agent console by keyboard."""
 
 from __future__ import annotations
 
