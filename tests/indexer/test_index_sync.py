@@ -1,4 +1,4 @@
-"""Store -> index sync and blue/green reindex, on the SQLite backend (same file as the store) and real OpenSearch."""
+"""Store -> index sync and blue/green reindex, on SQLite (the store's own file) and the real OpenSearch."""
 
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def test_reindex_is_blue_green_and_searches_never_see_an_empty_index(
         while not stop.is_set():
             try:
                 totals.append(backend.search(SearchQuery(text="湿地保护")).total)
-            except BaseException as exc:  # noqa: BLE001 - any failure is what this test looks for
+            except BaseException as exc:
                 failures.append(exc)
 
     searcher = threading.Thread(target=keep_searching)
