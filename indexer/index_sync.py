@@ -205,7 +205,7 @@ def reindex(
             index.drop_version(version)
             raise IndexSyncError(
                 f"reindex of {kind.value} lost {len(kind_report.failed)} documents; "
-                f"the live index is unchanged. First failures: {[f.model_dump() for f in kind_report.failed[:3]]}",
+                f"the live index is unchanged. First failures: {kind_report.failed[:3]}",
                 report,
             )
         index.refresh(version=version)

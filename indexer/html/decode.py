@@ -46,7 +46,12 @@ def _canonical(name: str | None) -> str | None:
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except UnicodeDecodeError as exc:
+        # A truncated download ends mid-character; that is still the declared encoding.
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 4:
+            return data[: exc.start].decode(encoding, errors="strict")
+        return None
+    except LookupError:
         return None
 
 

@@ -88,7 +88,9 @@ def _from_inline(root: lxml_html.HtmlElement, labels: dict[str, str], found: dic
         raw = value_text(element.text_content())
         if not raw or len(raw) > 120:
             continue
-        match = re.match(r"^([^：:]{1,12})[：:]\s*(.*)$", raw)
+        # 'label：value' or the bracketed '[ 索 引 号 ] value' / '【发文机构】value' of TRS portals
+        match = re.match(r"^([^：:\[\]【】]{1,12})[：:]\s*(.*)$", raw) or re.match(
+            r"^[\[【〔]\s*([^\]】〕]{1,14}?)\s*[\]】〕]\s*[：:]?\s*(.*)$", raw)
         if not match:
             continue
         field = labels.get(_label_key(match.group(1)))

@@ -10,7 +10,13 @@ from typing import Any
 from indexer.html.attachments import file_type_of, repair_url
 from indexer.importers.base import ImportReport, Record, clean, read_jsonl
 from indexer.importers.context import ImportContext
-from indexer.importers.convert import clauses_of, doc_number_key, doc_numbers_in, guess_document_type, parse_date
+from indexer.importers.convert import (
+    clauses_of,
+    doc_number_key,
+    doc_numbers_in,
+    guess_document_type,
+    parse_date,
+)
 from indexer.importers.linking import interpretation_kind, is_interpretation_title, link_interpretation
 from kb.models import Attachment, DocumentType, Interpretation, Policy, Provenance
 
