@@ -173,7 +173,9 @@ def _clauses(policy: Policy) -> list[IndexedClause]:
         for s in analyzers.split_clauses(policy.text)
     ]
     return [
-        IndexedClause(number=c.number, sub_number=c.sub_number, label=c.label, text=c.text, text_seg=segment(c.text))
+        IndexedClause(
+            number=c.number, sub_number=c.sub_number, label=c.label, text=c.text, text_seg=segment(c.text)
+        )
         for c in clauses
         if c.text.strip()
     ]
