@@ -1,0 +1,84 @@
+"""Index definitions: the generated dicts, and the same tokens on a real OpenSearch as in SQLite FTS5."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any
+
+import pytest
+
+import analyzers
+import synonyms
+from kb.errors import SearchUnavailableError
+from kb.search.backends.es_client import ElasticsearchClient, OpenSearchClient
+from kb.search.backends.es_definitions import PROPERTIES, SEGMENTED, index_body
+from kb.search.backends.sqlite_schema import TOKENIZE
+from kb.search.base import IndexKind
+from kb.search.documents import GlossaryDocument, PolicyDocument, QADocument
+from kb.settings import Settings
+
+MODELS = {IndexKind.POLICIES: PolicyDocument, IndexKind.QA: QADocument, IndexKind.GLOSSARY: GlossaryDocument}
+
+TEXTS = [
+    "关于印发《北京市深化政务公开促进政策服务工作办法》的通知（京政办发〔2022〕6号）",
+    "第十二条 用人单位应当依法缴纳社会保险费；逾期不缴的，由社保经办机构责令限期缴纳。",
+    "COVID-19疫情期间，符合条件的中小微企业可申请减免房租3个月！",
+    "我想问一下灵活就业人员的养老保险怎么交呀？",
+]
+
+
+@pytest.mark.parametrize("kind", list(IndexKind))
+def test_strict_mapping_covers_every_document_field(kind: IndexKind) -> None:
+    assert set(PROPERTIES[kind]) == set(MODELS[kind].model_fields)
+
+
+def test_index_body_carries_the_stopwords_and_the_zwsp_tokenizer() -> None:
+    body = index_body(IndexKind.POLICIES, ["的", "了"])
+    analysis = body["settings"]["analysis"]
+    assert analysis["tokenizer"]["policykb_zwsp"]["tokenize_on_chars"][0] == "\u200b"
+    assert analysis["filter"]["policykb_stop"]["stopwords"] == ["了", "的"]
+    assert body["mappings"]["dynamic"] == "strict"
+    assert body["mappings"]["properties"]["clauses"]["type"] == "nested"
+
+
+def _fts5_tokens(segmented: str) -> list[str]:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f'CREATE VIRTUAL TABLE t USING fts5(x, tokenize="{TOKENIZE}")')
+    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    conn.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (segmented,))
+    return [r[0] for r in conn.execute("SELECT term FROM v ORDER BY offset")]
+
+
+def test_opensearch_and_fts5_see_the_same_tokens(opensearch_url: str) -> None:
+    settings = Settings(search_backend="opensearch", search_url=opensearch_url, search_timeout_seconds=30)
+    client = OpenSearchClient(settings)
+    name = f"t{uuid.uuid4().hex[:10]}-analysis"
+    stopwords = synonyms.load_stopwords()
+    client.create_index(name, index_body(IndexKind.POLICIES, sorted(stopwords)))
+    try:
+        for text in TEXTS:
+            segmented = analyzers.segment_for_index(text)
+            response: Any = client._call(
+                "analyze",
+                lambda c, t, s=segmented: c.indices.analyze(  # type: ignore[misc]
+                    index=name, body={"analyzer": SEGMENTED, "text": s}, **t
+                ),
+            )
+            engine = [tok["token"] for tok in response["tokens"]]
+            # FTS5 keeps stopwords in the index (queries never contain them); compare without them.
+            embedded = [tok for tok in _fts5_tokens(segmented) if tok not in stopwords]
+            assert engine == embedded, text
+            assert engine, text
+    finally:
+        client.delete_index(name)
+        client.close()
+
+
+@pytest.mark.parametrize("client_class", [OpenSearchClient, ElasticsearchClient])
+def test_unreachable_engine_is_search_unavailable(client_class: type[Any]) -> None:
+    client = client_class(Settings(search_url="http://127.0.0.1:9", search_timeout_seconds=1))
+    with pytest.raises(SearchUnavailableError):
+        client.health()
+    with pytest.raises(SearchUnavailableError):
+        client.search("policykb-policies", {"query": {"match_all": {}}})
