@@ -1,4 +1,4 @@
-"""Typed errors of ingestion; each class says whether to retry, back off or give up, and the runner decides."""
+"""Typed errors of ingestion; each says whether to retry, back off or give up, and the runner decides."""
 
 from __future__ import annotations
 

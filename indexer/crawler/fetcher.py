@@ -68,7 +68,9 @@ class Fetcher:
     def host_allowed(self, url: str) -> bool:
         return urlsplit(url).netloc in self.allowed_hosts
 
-    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
         """GET ``url`` with conditional headers, following redirects within the allowed hosts."""
         current, redirects = url, []
         for _ in range(self.rules.max_redirects + 1):
@@ -82,7 +84,9 @@ class Fetcher:
             return result.model_copy(update={"requested_url": url, "redirects": redirects})
         raise PermanentFetchError(url, f"more than {self.rules.max_redirects} redirects")
 
-    async def _fetch_once(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchResult | str:
+    async def _fetch_once(
+        self, url: str, *, etag: str | None, last_modified: str | None
+    ) -> FetchResult | str:
         if not await self.robots.allowed(url):
             raise RobotsDisallowedError(url, "disallowed by robots.txt")
         host = urlsplit(url).netloc
@@ -98,12 +102,14 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         async with self.limiter.slot(host):
             try:
-                async with self.client.stream("GET", url, headers=headers,
-                                              timeout=self.rules.timeout_seconds) as response:
+                async with self.client.stream(
+                    "GET", url, headers=headers, timeout=self.rules.timeout_seconds
+                ) as response:
                     return await self._read(url, response)
             except httpx.TimeoutException as exc:
-                raise TransientFetchError(url, f"timeout after {self.rules.timeout_seconds:g}s "
-                                          f"({type(exc).__name__})") from exc
+                raise TransientFetchError(
+                    url, f"timeout after {self.rules.timeout_seconds:g}s ({type(exc).__name__})"
+                ) from exc
             except httpx.TransportError as exc:
                 raise TransientFetchError(url, f"connection failed ({type(exc).__name__}: {exc})") from exc
 
@@ -117,21 +123,30 @@ class Fetcher:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if retry_after:
                 self.limiter.pause(urlsplit(url).netloc, min(retry_after, self.rules.max_retry_after_seconds))
-            raise RateLimitedError(url, f"HTTP {status} (Retry-After {retry_after})", status=status,
-                                   retry_after=retry_after)
+            raise RateLimitedError(
+                url, f"HTTP {status} (Retry-After {retry_after})", status=status, retry_after=retry_after
+            )
         if status >= 500:
             raise TransientFetchError(url, f"HTTP {status}", status=status)
         if status >= 400:
             raise PermanentFetchError(url, f"HTTP {status}", status=status)
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.rules.max_bytes:
-            raise ContentError(f"{url}: page too large ({int(declared):,} bytes > {self.rules.max_bytes:,} limit)")
+            raise ContentError(
+                f"{url}: page too large ({int(declared):,} bytes > {self.rules.max_bytes:,} limit)"
+            )
         chunks, size = [], 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self.rules.max_bytes:
                 raise ContentError(f"{url}: page too large (over {self.rules.max_bytes:,} bytes)")
             chunks.append(chunk)
-        return FetchResult(url=url, requested_url=url, status=status, content=b"".join(chunks),
-                           content_type=response.headers.get("content-type"), etag=response.headers.get("etag"),
-                           last_modified=response.headers.get("last-modified"))
+        return FetchResult(
+            url=url,
+            requested_url=url,
+            status=status,
+            content=b"".join(chunks),
+            content_type=response.headers.get("content-type"),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )

@@ -42,16 +42,25 @@ class CrawlSummary(BaseModel):
 
 def print_crawl_summary(summary: CrawlSummary, console: Console) -> None:
     """A table of counts, then the failures with their reasons."""
-    table = Table(title=f"抓取结果 / crawl summary — {summary.profile} (run {summary.run_id}"
-                        f"{', resumed' if summary.resumed else ''})")
+    table = Table(
+        title=f"抓取结果 / crawl summary — {summary.profile} (run {summary.run_id}"
+        f"{', resumed' if summary.resumed else ''})"
+    )
     table.add_column("")
     table.add_column("count", justify="right")
-    rows = [("fetched 抓取", summary.fetched), ("list pages 列表页", summary.list_pages), ("new 新增", summary.new),
-            ("changed 更新", summary.changed), ("unchanged 未变", summary.unchanged),
-            ("  of which 304", summary.not_modified), ("retries 重试", summary.retries),
-            ("failed 失败", len(summary.failed)), ("attachments 附件", summary.attachments),
-            ("解读 linked 已关联", summary.interpretations_linked),
-            ("解读 unlinked 未关联", summary.interpretations_unlinked)]
+    rows = [
+        ("fetched 抓取", summary.fetched),
+        ("list pages 列表页", summary.list_pages),
+        ("new 新增", summary.new),
+        ("changed 更新", summary.changed),
+        ("unchanged 未变", summary.unchanged),
+        ("  of which 304", summary.not_modified),
+        ("retries 重试", summary.retries),
+        ("failed 失败", len(summary.failed)),
+        ("attachments 附件", summary.attachments),
+        ("解读 linked 已关联", summary.interpretations_linked),
+        ("解读 unlinked 未关联", summary.interpretations_unlinked),
+    ]
     for label, value in rows:
         table.add_row(label, str(value))
     for reason, count in sorted(summary.skipped.items()):

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
 from indexer.errors import Action, IngestError, RateLimitedError
 from indexer.profiles.model import FetchRules
@@ -19,8 +25,11 @@ def should_retry(error: BaseException) -> bool:
 
 
 def _waiter(rules: FetchRules) -> Callable[[RetryCallState], float]:
-    jitter = wait_exponential_jitter(multiplier=rules.backoff_initial_seconds, max=rules.backoff_max_seconds,
-                                     jitter=rules.backoff_initial_seconds)
+    jitter = wait_exponential_jitter(
+        multiplier=rules.backoff_initial_seconds,
+        max=rules.backoff_max_seconds,
+        jitter=rules.backoff_initial_seconds,
+    )
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
@@ -32,7 +41,9 @@ def _waiter(rules: FetchRules) -> Callable[[RetryCallState], float]:
 
 
 async def with_retries(
-    call: Callable[[], Awaitable[T]], rules: FetchRules, on_retry: Callable[[BaseException], None] | None = None
+    call: Callable[[], Awaitable[T]],
+    rules: FetchRules,
+    on_retry: Callable[[BaseException], None] | None = None,
 ) -> T:
     """Run ``call`` under the policy; the last error is re-raised when attempts run out."""
 
@@ -47,8 +58,13 @@ async def with_retries(
             return False
         return should_retry(error)
 
-    retrying = AsyncRetrying(stop=stop_after_attempt(rules.attempts), wait=_waiter(rules),
-                             retry=retry_if_exception(retryable), before_sleep=before_sleep, reraise=True)
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(rules.attempts),
+        wait=_waiter(rules),
+        retry=retry_if_exception(retryable),
+        before_sleep=before_sleep,
+        reraise=True,
+    )
     async for attempt in retrying:
         with attempt:
             return await call()

@@ -25,18 +25,19 @@ class RobotsPolicy:
             return self._parsers[origin]
         parser = RobotFileParser(f"{origin}/robots.txt")
         try:
-            response = await self.client.get(f"{origin}/robots.txt", timeout=self.timeout,
-                                              headers={"User-Agent": self.user_agent})
+            response = await self.client.get(
+                f"{origin}/robots.txt", timeout=self.timeout, headers={"User-Agent": self.user_agent}
+            )
         except httpx.HTTPError as exc:
             # Unreachable robots.txt: RFC 9309 says assume nothing is allowed until it can be read.
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]
             self.notes.append(f"{origin}/robots.txt unreachable ({type(exc).__name__}); host skipped")
         else:
             if response.status_code >= 500:
-                parser.disallow_all = True
+                parser.disallow_all = True  # type: ignore[attr-defined]
                 self.notes.append(f"{origin}/robots.txt answered {response.status_code}; host skipped")
             elif response.status_code >= 400:
-                parser.allow_all = True  # no robots.txt: everything is allowed
+                parser.allow_all = True  # type: ignore[attr-defined]  # no robots.txt: all allowed
             else:
                 parser.parse(response.text.splitlines())
         self._parsers[origin] = parser

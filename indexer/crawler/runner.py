@@ -38,8 +38,17 @@ def canonical_url(url: str) -> str:
 class CrawlRun:
     """One crawl of one profile; built by ``crawl``."""
 
-    def __init__(self, profile: SiteProfile, sink: RecordSink, state: CrawlState, client: httpx.AsyncClient,
-                 *, since: date | None, max_pages: int | None, progress: Any | None) -> None:
+    def __init__(
+        self,
+        profile: SiteProfile,
+        sink: RecordSink,
+        state: CrawlState,
+        client: httpx.AsyncClient,
+        *,
+        since: date | None,
+        max_pages: int | None,
+        progress: Any | None,
+    ) -> None:
         self.profile = profile
         self.adapter: ModuleType = adapter_module(profile)
         self.sink = sink
@@ -107,9 +116,14 @@ class CrawlRun:
         known = self.state.page(item.url) if item.kind == "detail" else None
         try:
             result = await with_retries(
-                lambda: self.fetcher.fetch(item.url, etag=known.etag if known else None,
-                                           last_modified=known.last_modified if known else None),
-                self.profile.fetch, on_retry=self._count_retry)
+                lambda: self.fetcher.fetch(
+                    item.url,
+                    etag=known.etag if known else None,
+                    last_modified=known.last_modified if known else None,
+                ),
+                self.profile.fetch,
+                on_retry=self._count_retry,
+            )
             self.summary.fetched += 1
             if item.kind == "list":
                 self._handle_list(item, result)
@@ -163,8 +177,9 @@ class CrawlRun:
             self.summary.attachments += 1
             self.state.mark(item.url, "done", "attachment")
             return
-        detail: DetailPage = self.adapter.parse_detail(result.content, result.url, result.content_type,
-                                                       self.profile)
+        detail: DetailPage = self.adapter.parse_detail(
+            result.content, result.url, result.content_type, self.profile
+        )
         self.summary.warnings.extend(f"{item.url}: {w}" for w in detail.page.warnings)
         self.summary.attachments += len(detail.page.attachments)
         published = parse_date(detail.page.metadata.publish_date)
@@ -178,20 +193,41 @@ class CrawlRun:
         source_id = self.source_id(result.url)
         if detail.kind == "interpretation":
             self.deferred.append((item.url, detail, source_id))
-            self._remember(item.url, result, PageState(url=item.url, kind="interpretation", title=detail.page.title,
-                                                       record_hash=known.record_hash if known else None),
-                           body_hash)
+            self._remember(
+                item.url,
+                result,
+                PageState(
+                    url=item.url,
+                    kind="interpretation",
+                    title=detail.page.title,
+                    record_hash=known.record_hash if known else None,
+                ),
+                body_hash,
+            )
             return  # stays 'pending' until linked and written, so an interrupted crawl fetches it again
         policy = policy_from_page(detail.page, self.profile.source_name, source_id, result.url)
-        policy = policy.model_copy(update={"level": policy.level or self.profile.level,
-                                           "region": policy.region or self.profile.region})
+        policy = policy.model_copy(
+            update={
+                "level": policy.level or self.profile.level,
+                "region": policy.region or self.profile.region,
+            }
+        )
         self.index.add(policy)
         record_hash = policy.content_hash()
         self._write_policy(policy, record_hash, known)
-        self._remember(item.url, result, PageState(url=item.url, kind="policy", title=policy.title,
-                                                   doc_number_key=policy.doc_number_key,
-                                                   record_key=f"{policy.provenance.source}:{source_id}",
-                                                   record_hash=record_hash), body_hash)
+        self._remember(
+            item.url,
+            result,
+            PageState(
+                url=item.url,
+                kind="policy",
+                title=policy.title,
+                doc_number_key=policy.doc_number_key,
+                record_key=f"{policy.provenance.source}:{source_id}",
+                record_hash=record_hash,
+            ),
+            body_hash,
+        )
         self.state.mark(item.url, "done")
 
     def _write_policy(self, policy: Policy, record_hash: str, known: PageState | None) -> None:
@@ -201,23 +237,39 @@ class CrawlRun:
         report = self.sink.upsert_policies([policy])
         self._count(report.inserted, report.updated, report.unchanged, report.failed, policy.provenance)
 
-    def _count(self, inserted: int, updated: int, unchanged: int, failed: list[Any], provenance: Provenance) -> None:
+    def _count(
+        self, inserted: int, updated: int, unchanged: int, failed: list[Any], provenance: Provenance
+    ) -> None:
         self.summary.new += inserted
         self.summary.changed += updated
         self.summary.unchanged += unchanged
         for failure in failed:
-            self._fail(provenance.url or provenance.source_id, f"store refused: {failure.reason}", Action.GIVE_UP)
+            self._fail(
+                provenance.url or provenance.source_id, f"store refused: {failure.reason}", Action.GIVE_UP
+            )
 
     def _remember(self, url: str, result: FetchResult, page: PageState, body_hash: str) -> None:
-        self.state.save_page(page.model_copy(update={"final_url": result.url, "etag": result.etag,
-                                                     "last_modified": result.last_modified,
-                                                     "body_hash": body_hash}))
+        self.state.save_page(
+            page.model_copy(
+                update={
+                    "final_url": result.url,
+                    "etag": result.etag,
+                    "last_modified": result.last_modified,
+                    "body_hash": body_hash,
+                }
+            )
+        )
 
     def _index_known(self, known: PageState) -> None:
         if known.record_key and known.title:
             source, _, source_id = known.record_key.partition(":")
-            self.index.add(Policy(provenance=Provenance(source=source, source_id=source_id), title=known.title,
-                                  doc_number_key=known.doc_number_key))
+            self.index.add(
+                Policy(
+                    provenance=Provenance(source=source, source_id=source_id),
+                    title=known.title,
+                    doc_number_key=known.doc_number_key,
+                )
+            )
 
     def _policy_key_for(self, url: str) -> str | None:
         known = self.state.page(url) or self.state.page(canonical_url(url))
@@ -232,8 +284,9 @@ class CrawlRun:
                 self.summary.interpretations_linked += 1
             else:
                 self.summary.interpretations_unlinked += 1
-            item = interpretation_from_page(detail.page, self.profile.source_name, source_id, detail.page.url,
-                                            link.policy_keys)
+            item = interpretation_from_page(
+                detail.page, self.profile.source_name, source_id, detail.page.url, link.policy_keys
+            )
             record_hash = item.content_hash()
             known = self.state.page(url)
             if known and known.record_hash == record_hash:
@@ -242,8 +295,14 @@ class CrawlRun:
                 report = self.sink.upsert_interpretations([item])
                 self._count(report.inserted, report.updated, report.unchanged, report.failed, item.provenance)
             if known:
-                self.state.save_page(known.model_copy(update={"record_hash": record_hash,
-                                                              "record_key": f"{item.provenance.source}:{source_id}"}))
+                self.state.save_page(
+                    known.model_copy(
+                        update={
+                            "record_hash": record_hash,
+                            "record_key": f"{item.provenance.source}:{source_id}",
+                        }
+                    )
+                )
             self.state.mark(url, "done")
 
 

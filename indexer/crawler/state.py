@@ -66,12 +66,16 @@ class CrawlState:
 
     def begin(self, seeds: list[FrontierItem]) -> None:
         """Resume the unfinished run of this profile, or start a new one seeded with ``seeds``."""
-        row = self.db.execute("SELECT run_id FROM runs WHERE profile = ? AND finished_at IS NULL "
-                              "ORDER BY run_id DESC LIMIT 1", (self.profile,)).fetchone()
+        row = self.db.execute(
+            "SELECT run_id FROM runs WHERE profile = ? AND finished_at IS NULL ORDER BY run_id DESC LIMIT 1",
+            (self.profile,),
+        ).fetchone()
         if row:
             self.run_id, self.resumed = int(row[0]), True
             return
-        cursor = self.db.execute("INSERT INTO runs (profile, started_at) VALUES (?, ?)", (self.profile, _now()))
+        cursor = self.db.execute(
+            "INSERT INTO runs (profile, started_at) VALUES (?, ?)", (self.profile, _now())
+        )
         self.run_id = int(cursor.lastrowid or 0)
         for seed in seeds:
             self.add(seed)
@@ -83,24 +87,33 @@ class CrawlState:
 
     def add(self, item: FrontierItem) -> bool:
         """Queue a URL once per run; False when it was already queued (no duplicates)."""
-        cursor = self.db.execute("INSERT OR IGNORE INTO frontier (run_id, url, kind, depth) VALUES (?, ?, ?, ?)",
-                                 (self.run_id, item.url, item.kind, item.depth))
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO frontier (run_id, url, kind, depth) VALUES (?, ?, ?, ?)",
+            (self.run_id, item.url, item.kind, item.depth),
+        )
         return cursor.rowcount > 0
 
     def pending(self) -> list[FrontierItem]:
-        rows = self.db.execute("SELECT url, kind, depth FROM frontier WHERE run_id = ? AND status = 'pending' "
-                               "ORDER BY kind = 'detail', rowid", (self.run_id,)).fetchall()
+        rows = self.db.execute(
+            "SELECT url, kind, depth FROM frontier WHERE run_id = ? AND status = 'pending' "
+            "ORDER BY kind = 'detail', rowid",
+            (self.run_id,),
+        ).fetchall()
         return [FrontierItem(url=u, kind=k, depth=d) for u, k, d in rows]
 
     def mark(self, url: str, status: str, reason: str | None = None) -> None:
-        self.db.execute("UPDATE frontier SET status = ?, reason = ? WHERE run_id = ? AND url = ?",
-                        (status, reason, self.run_id, url))
+        self.db.execute(
+            "UPDATE frontier SET status = ?, reason = ? WHERE run_id = ? AND url = ?",
+            (status, reason, self.run_id, url),
+        )
         self.db.commit()
 
     def page(self, url: str) -> PageState | None:
-        row = self.db.execute("SELECT url, final_url, etag, last_modified, body_hash, record_hash, record_key, "
-                              "kind, title, doc_number_key FROM pages WHERE profile = ? AND url = ?",
-                              (self.profile, url)).fetchone()
+        row = self.db.execute(
+            "SELECT url, final_url, etag, last_modified, body_hash, record_hash, record_key, "
+            "kind, title, doc_number_key FROM pages WHERE profile = ? AND url = ?",
+            (self.profile, url),
+        ).fetchone()
         if row is None:
             return None
         fields = list(PageState.model_fields)
@@ -109,19 +122,22 @@ class CrawlState:
     def save_page(self, state: PageState) -> None:
         values = state.model_dump()
         self.db.execute(
-            "INSERT INTO pages (profile, url, final_url, etag, last_modified, body_hash, record_hash, record_key, "
-            "kind, title, doc_number_key, updated_at) VALUES (:profile, :url, :final_url, :etag, :last_modified, "
+            "INSERT INTO pages (profile, url, final_url, etag, last_modified, body_hash, record_hash, "
+            "record_key, kind, title, doc_number_key, updated_at) "
+            "VALUES (:profile, :url, :final_url, :etag, :last_modified, "
             ":body_hash, :record_hash, :record_key, :kind, :title, :doc_number_key, :updated_at) "
             "ON CONFLICT (profile, url) DO UPDATE SET final_url = excluded.final_url, etag = excluded.etag, "
             "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
             "record_hash = excluded.record_hash, record_key = excluded.record_key, kind = excluded.kind, "
-            "title = excluded.title, doc_number_key = excluded.doc_number_key, updated_at = excluded.updated_at",
+            "title = excluded.title, doc_number_key = excluded.doc_number_key, "
+            "updated_at = excluded.updated_at",
             {**values, "profile": self.profile, "updated_at": _now()},
         )
         self.db.commit()
 
     def known_policies(self) -> list[PageState]:
         """Policies crawled in earlier runs (to link a 解读 whose policy was not re-fetched this time)."""
-        rows = self.db.execute("SELECT url FROM pages WHERE profile = ? AND kind = 'policy'",
-                               (self.profile,)).fetchall()
+        rows = self.db.execute(
+            "SELECT url FROM pages WHERE profile = ? AND kind = 'policy'", (self.profile,)
+        ).fetchall()
         return [p for (url,) in rows if (p := self.page(url)) is not None]

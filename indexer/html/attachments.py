@@ -9,8 +9,25 @@ from lxml import html as lxml_html
 
 from kb.models import Attachment
 
-ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "ofd", "wps", "et", "zip", "rar", "7z", "txt", "csv",
-                    "ppt", "pptx", "jpg", "png")
+ATTACHMENT_TYPES = (
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ofd",
+    "wps",
+    "et",
+    "zip",
+    "rar",
+    "7z",
+    "txt",
+    "csv",
+    "ppt",
+    "pptx",
+    "jpg",
+    "png",
+)
 _DOCUMENT_TYPES = frozenset(ATTACHMENT_TYPES) - {"jpg", "png"}
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,5})$")
 

@@ -14,8 +14,33 @@ from pydantic import BaseModel
 from indexer.errors import ProfileError
 
 RULES_FILE = Path(__file__).with_name("data") / "body_rules.yaml"
-_BLOCK = {"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-          "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "hr", "center", "tbody", "thead"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "hr",
+    "center",
+    "tbody",
+    "thead",
+}
 _CELL = {"td", "th"}
 _LINE_SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0\u2002\u2003\u200b]+")
 
@@ -35,7 +60,9 @@ def load_body_rules(path: Path = RULES_FILE) -> BodyRules:
         raise ProfileError(f"{path}: invalid body rules ({exc})") from exc
 
 
-def find_body(root: lxml_html.HtmlElement, containers: list[str] | None = None) -> lxml_html.HtmlElement | None:
+def find_body(
+    root: lxml_html.HtmlElement, containers: list[str] | None = None
+) -> lxml_html.HtmlElement | None:
     """The first element matched by the container XPaths, else the densest text block."""
     for xpath in containers or load_body_rules().containers:
         try:
@@ -53,7 +80,9 @@ def densest_block(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     best, best_score = None, 0
     for element in root.iter("div", "td", "article", "section", "main"):
         paragraphs = [c for c in element if isinstance(c.tag, str) and c.tag in ("p", "br", "span", "font")]
-        own = sum(len((c.text_content() or "").strip()) for c in paragraphs) + len((element.text or "").strip())
+        own = sum(len((c.text_content() or "").strip()) for c in paragraphs) + len(
+            (element.text or "").strip()
+        )
         links = sum(len(a.text_content()) for a in element.iter("a"))
         score = own - 2 * links
         if score > best_score:

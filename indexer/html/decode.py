@@ -11,8 +11,16 @@ from pydantic import BaseModel
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # GB2312 and GBK are subsets of GB18030; pages labelled with them often use characters only GB18030 has.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-              "iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "utf-8", "us-ascii": "utf-8"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "utf-8",
+    "us-ascii": "utf-8",
+}
 
 
 class DecodedPage(BaseModel):
@@ -57,9 +65,11 @@ def _strict(data: bytes, encoding: str) -> str | None:
 
 def decode_html(data: bytes, content_type: str | None = None) -> DecodedPage:
     """Decode HTML bytes; never raises, the worst case is GB18030 with replacement characters."""
-    for bom, encoding in _BOMS:
+    for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
-            return DecodedPage(text=data.decode(encoding, errors="replace"), encoding=encoding, method="bom")
+            return DecodedPage(
+                text=data.decode(bom_encoding, errors="replace"), encoding=bom_encoding, method="bom"
+            )
     http_charset = _canonical(charset_from_content_type(content_type))
     meta = _META_CHARSET.search(data[:4096])
     meta_charset = _canonical(meta.group(1).decode("ascii", "ignore")) if meta else None
@@ -79,11 +89,13 @@ def decode_html(data: bytes, content_type: str | None = None) -> DecodedPage:
         encoding = _canonical(best.encoding) or best.encoding
         text = _strict(data, encoding)
         if text is not None:
-            return DecodedPage(text=text, encoding=encoding, method="detected", declared=declared,
-                               lied=declared is not None)
+            return DecodedPage(
+                text=text, encoding=encoding, method="detected", declared=declared, lied=declared is not None
+            )
     text = data.decode("gb18030", errors="replace")
-    return DecodedPage(text=text, encoding="gb18030", method="fallback", declared=declared,
-                       lied=declared is not None)
+    return DecodedPage(
+        text=text, encoding="gb18030", method="fallback", declared=declared, lied=declared is not None
+    )
 
 
 def _looks_wrong(text: str, encoding: str) -> bool:

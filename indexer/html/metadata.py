@@ -90,14 +90,21 @@ def _from_inline(root: lxml_html.HtmlElement, labels: dict[str, str], found: dic
             continue
         # 'label：value' or the bracketed '[ 索 引 号 ] value' / '【发文机构】value' of TRS portals
         match = re.match(r"^([^：:\[\]【】]{1,12})[：:]\s*(.*)$", raw) or re.match(
-            r"^[\[【〔]\s*([^\]】〕]{1,14}?)\s*[\]】〕]\s*[：:]?\s*(.*)$", raw)
+            r"^[\[【〔]\s*([^\]】〕]{1,14}?)\s*[\]】〕]\s*[：:]?\s*(.*)$", raw
+        )
         if not match:
             continue
         field = labels.get(_label_key(match.group(1)))
         if field and field not in found and match.group(2):
             # A container holding several "label：value" children matches greedily; prefer the leaf.
-            if any(re.search(r"[：:]", _text(child)) for child in element if isinstance(child.tag, str)
-                   and child.tag in _INLINE_TAGS and _text(child) != raw and len(_text(child)) > 12):
+            if any(
+                re.search(r"[：:]", _text(child))
+                for child in element
+                if isinstance(child.tag, str)
+                and child.tag in _INLINE_TAGS
+                and _text(child) != raw
+                and len(_text(child)) > 12
+            ):
                 continue
             found[field] = value_text(match.group(2))
 

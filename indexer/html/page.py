@@ -89,7 +89,9 @@ def parse_page(
         cleaned = clean_body(body)
         lines = element_lines(cleaned)
         attachments = find_attachments(cleaned, url)
-        links = [(a.get("href", ""), clean_text(a.text_content())) for a in cleaned.iter("a") if a.get("href")]
+        links = [
+            (a.get("href", ""), clean_text(a.text_content())) for a in cleaned.iter("a") if a.get("href")
+        ]
     # Some portals put the attachment list just after the body container.
     if body is not None and not attachments:
         attachments = find_attachments(root, url)

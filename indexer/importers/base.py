@@ -68,7 +68,9 @@ class ImportReport(BaseModel):
         counts.unchanged += report.unchanged
         counts.failed += len(report.failed)
         for failed in report.failed:
-            self.errors.append(RowError(file=self.path, line=0, reason=f"store refused {failed.key}: {failed.reason}"))
+            self.errors.append(
+                RowError(file=self.path, line=0, reason=f"store refused {failed.key}: {failed.reason}")
+            )
 
     @property
     def total_written(self) -> int:
@@ -129,7 +131,9 @@ class Batcher:
         key = (kind, record_key(record.provenance))
         if key in self._seen:
             # Two rows with one key in a single import would make the second silently win.
-            self.report.error(file or self.report.path, line, f"duplicate key {key[1]} in this import; kept the first")
+            self.report.error(
+                file or self.report.path, line, f"duplicate key {key[1]} in this import; kept the first"
+            )
             return
         self._seen.add(key)
         self.report.records[kind] = self.report.records.get(kind, 0) + 1
@@ -145,9 +149,13 @@ class Batcher:
         if kind != "policy":
             self._flush("policy")
         self._pending[kind] = []
-        upsert = {"policy": self.sink.upsert_policies, "interpretation": self.sink.upsert_interpretations,
-                  "qa": self.sink.upsert_qa_pairs}[kind]
-        self.report.add_upsert(kind, upsert(items))
+        if kind == "policy":
+            report = self.sink.upsert_policies(items)
+        elif kind == "interpretation":
+            report = self.sink.upsert_interpretations(items)
+        else:
+            report = self.sink.upsert_qa_pairs(items)
+        self.report.add_upsert(kind, report)
 
     def close(self) -> None:
         # Policies first so that interpretations and Q&A can resolve their policy keys.
@@ -161,3 +169,9 @@ def _kind(record: Record) -> str:
     if isinstance(record, Interpretation):
         return "interpretation"
     return "qa"
+
+
+class RecordsFn(Protocol):
+    """What a dataset module's ``records`` is: (path, report, context) -> (record, line) pairs."""
+
+    def __call__(self, path: Path, report: ImportReport, context: Any) -> Iterator[tuple[Record, int]]: ...

@@ -36,8 +36,13 @@ def _attachments(value: Any) -> list[Attachment]:
     for item in value or []:
         if isinstance(item, dict) and item.get("link"):
             url = repair_url(str(item["link"]))
-            found.append(Attachment(title=str(item.get("mark") or url.rsplit("/", 1)[-1]), url=url,
-                                    file_type=file_type_of(url)))
+            found.append(
+                Attachment(
+                    title=str(item.get("mark") or url.rsplit("/", 1)[-1]),
+                    url=url,
+                    file_type=file_type_of(url),
+                )
+            )
     return found
 
 
@@ -52,25 +57,39 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
         org = clean(row.get("source_org"))
         if is_interpretation_title(title):
             result = link_interpretation(title, text, context.policy_index)
-            report.note(f"解读 linked by {result.evidence}" if result.evidence else "解读 not linked (no evidence)")
-            yield Interpretation(provenance=provenance, title=title, kind=interpretation_kind(title),
-                                 publisher=org, publish_date=parse_date(row.get("publish_date")), text=text,
-                                 policy_keys=result.policy_keys), line
+            report.note(
+                f"解读 linked by {result.evidence}" if result.evidence else "解读 not linked (no evidence)"
+            )
+            yield (
+                Interpretation(
+                    provenance=provenance,
+                    title=title,
+                    kind=interpretation_kind(title),
+                    publisher=org,
+                    publish_date=parse_date(row.get("publish_date")),
+                    text=text,
+                    policy_keys=result.policy_keys,
+                ),
+                line,
+            )
             continue
         own = [raw for raw, _key, start in doc_numbers_in(text[:120]) if start < 120]
         number = own[0] if own else None
         document_type = guess_document_type(title, number)
-        yield Policy(
-            provenance=provenance,
-            title=title,
-            doc_number=number,
-            doc_number_key=doc_number_key(number),
-            issuing_bodies=[org] if org else [],
-            document_type=DocumentType.NOTICE if document_type is DocumentType.OTHER else document_type,
-            level="市级",
-            region="北京",
-            publish_date=parse_date(row.get("publish_date")),
-            text=text,
-            clauses=clauses_of(text),
-            attachments=_attachments(row.get("attachments")),
-        ), line
+        yield (
+            Policy(
+                provenance=provenance,
+                title=title,
+                doc_number=number,
+                doc_number_key=doc_number_key(number),
+                issuing_bodies=[org] if org else [],
+                document_type=DocumentType.NOTICE if document_type is DocumentType.OTHER else document_type,
+                level="市级",
+                region="北京",
+                publish_date=parse_date(row.get("publish_date")),
+                text=text,
+                clauses=clauses_of(text),
+                attachments=_attachments(row.get("attachments")),
+            ),
+            line,
+        )

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from indexer.importers.base import ImportReport, Record, clean
+from indexer.importers.base import ImportReport, Record, RecordsFn, clean
 from indexer.importers.context import ImportContext
 from indexer.importers.convert import doc_number_key, guess_document_type, parse_date, split_list
 from indexer.importers.tabular import read_rows
@@ -39,7 +39,7 @@ def _fields(row: dict[str, Any]) -> dict[str, str | None]:
     return fields
 
 
-def catalog_records(source: str):  # type: ignore[no-untyped-def]
+def catalog_records(source: str) -> RecordsFn:
     """A records() function for one agency's 报备目录; ``source`` names the agency or site."""
 
     def records(path: Path, report: ImportReport, context: ImportContext) -> Iterator[tuple[Record, int]]:
@@ -66,15 +66,18 @@ def catalog_records(source: str):  # type: ignore[no-untyped-def]
             # 发布形式 (公报 / 网站 …) has no field in the model; it is read but not kept.
             key = doc_number_key(number)
             source_id = key or hashlib.sha1(title.encode()).hexdigest()[:16]
-            yield Policy(
-                provenance=Provenance(source=source, source_id=source_id),
-                title=title,
-                doc_number=number,
-                doc_number_key=key,
-                issuing_bodies=split_list(fields.get("issuing_body"), "、，,;；"),
-                document_type=document_type,
-                written_date=parse_date(fields.get("written_date")),
-                publish_date=parse_date(fields.get("publish_date")),
-            ), line
+            yield (
+                Policy(
+                    provenance=Provenance(source=source, source_id=source_id),
+                    title=title,
+                    doc_number=number,
+                    doc_number_key=key,
+                    issuing_bodies=split_list(fields.get("issuing_body"), "、，,;；"),
+                    document_type=document_type,
+                    written_date=parse_date(fields.get("written_date")),
+                    publish_date=parse_date(fields.get("publish_date")),
+                ),
+                line,
+            )
 
     return records

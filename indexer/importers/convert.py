@@ -61,8 +61,14 @@ def clauses_of(text: str) -> list[Clause]:
     from analyzers.clauses import split_clauses
 
     return [
-        Clause(number=c.number, label=c.label, sub_number=c.sub_number, chapter=c.chapter, section=c.section,
-               text=c.text)
+        Clause(
+            number=c.number,
+            label=c.label,
+            sub_number=c.sub_number,
+            chapter=c.chapter,
+            section=c.section,
+            text=c.text,
+        )
         for c in split_clauses(text)
     ]
 
@@ -80,8 +86,14 @@ def parse_validity(value: str | None) -> Validity:
     if not value:
         return Validity.UNKNOWN
     text = value.strip()
-    for word, validity in (("废止", Validity.REPEALED), ("失效", Validity.EXPIRED), ("修", Validity.AMENDED),
-                           ("否", Validity.EXPIRED), ("有效", Validity.VALID), ("是", Validity.VALID)):
+    for word, validity in (
+        ("废止", Validity.REPEALED),
+        ("失效", Validity.EXPIRED),
+        ("修", Validity.AMENDED),
+        ("否", Validity.EXPIRED),
+        ("有效", Validity.VALID),
+        ("是", Validity.VALID),
+    ):
         if word in text:
             return validity
     return Validity.UNKNOWN

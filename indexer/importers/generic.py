@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from indexer.errors import MappingError
-from indexer.importers.base import ImportReport, Record, clean
+from indexer.importers.base import ImportReport, Record, RecordsFn, clean
 from indexer.importers.context import ImportContext
 from indexer.importers.convert import (
     clauses_of,
@@ -28,7 +28,10 @@ from kb.models import Interpretation, Policy, Provenance, QAPair, Validity
 
 NAME = "generic"
 _MODELS: dict[str, type[Policy] | type[Interpretation] | type[QAPair]] = {
-    "policy": Policy, "interpretation": Interpretation, "qa": QAPair}
+    "policy": Policy,
+    "interpretation": Interpretation,
+    "qa": QAPair,
+}
 # Pseudo-fields that are not model fields but help linking or provenance.
 _EXTRA_FIELDS = {"url", "policy_doc_number", "policy_title"}
 
@@ -54,13 +57,20 @@ def load_mapping(path: Path) -> ColumnMapping:
     try:
         mapping = ColumnMapping.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, PydanticValidationError) as exc:
-        raise MappingError(f"{path}: invalid column mapping ({exc})", message_zh=f"字段映射文件有误：{path}") from exc
+        raise MappingError(
+            f"{path}: invalid column mapping ({exc})", message_zh=f"字段映射文件有误：{path}"
+        ) from exc
     model = _MODELS[mapping.kind]
-    unknown = [f for f in [*mapping.columns, *mapping.defaults] if f not in model.model_fields
-               and f not in _EXTRA_FIELDS]
+    unknown = [
+        f
+        for f in [*mapping.columns, *mapping.defaults]
+        if f not in model.model_fields and f not in _EXTRA_FIELDS
+    ]
     if unknown:
-        raise MappingError(f"{path}: unknown {mapping.kind} fields {unknown}; known: {sorted(model.model_fields)}",
-                           message_zh=f"字段映射文件有未知字段：{unknown}")
+        raise MappingError(
+            f"{path}: unknown {mapping.kind} fields {unknown}; known: {sorted(model.model_fields)}",
+            message_zh=f"字段映射文件有未知字段：{unknown}",
+        )
     return mapping
 
 
@@ -103,18 +113,21 @@ def row_to_record(mapping: ColumnMapping, row: dict[str, Any], context: ImportCo
     policy_number, policy_title = data.pop("policy_doc_number", None), data.pop("policy_title", None)
     if mapping.kind == "policy":
         data.setdefault("doc_number_key", doc_number_key(data.get("doc_number")))
-        data.setdefault("document_type", guess_document_type(str(data.get("title", "")), data.get("doc_number")))
+        data.setdefault(
+            "document_type", guess_document_type(str(data.get("title", "")), data.get("doc_number"))
+        )
         data.setdefault("clauses", clauses_of(str(data.get("text", ""))))
         if "validity" in data:
             data.setdefault("validity_stated", data["validity"] is not Validity.UNKNOWN)
     elif mapping.kind == "interpretation" and not data.get("policy_keys"):
         hint = " ".join(f"《{t}》" for t in [policy_title] if t) + f" {policy_number or ''}"
-        data["policy_keys"] = link_interpretation(f"{data.get('title', '')} {hint}", str(data.get("text", "")),
-                                                  context.policy_index).policy_keys
+        data["policy_keys"] = link_interpretation(
+            f"{data.get('title', '')} {hint}", str(data.get("text", "")), context.policy_index
+        ).policy_keys
     return model.model_validate(data)
 
 
-def make_records(mapping: ColumnMapping):  # type: ignore[no-untyped-def]
+def make_records(mapping: ColumnMapping) -> RecordsFn:
     """A records() function for the runner, bound to one mapping."""
 
     def records(path: Path, report: ImportReport, context: ImportContext) -> Iterator[tuple[Record, int]]:

@@ -37,19 +37,19 @@ _CITED = re.compile(r"[》>]\s*[（(]\s*$")  # '印发《…》（' right before
 
 
 def own_doc_number(guess: str | None, title: str, text: str) -> str | None:
-    """The document's own 文号: the guess when title or opening lines carry it uncited, else one found there."""
+    """The document's own 文号: the guess if title or opening carry it uncited, else one found there."""
     head = text[:200]
     if guess and (guess in title or _uncited(head, guess)):
         return guess
     for raw, _key, start in doc_numbers_in(head):
-        if not _CITED.search(head[max(0, start - 3):start]):
+        if not _CITED.search(head[max(0, start - 3) : start]):
             return raw
     return None
 
 
 def _uncited(head: str, number: str) -> bool:
     position = head.find(number)
-    return position >= 0 and not _CITED.search(head[max(0, position - 3):position])
+    return position >= 0 and not _CITED.search(head[max(0, position - 3) : position])
 
 
 def _attachments(value: Any) -> list[Attachment]:
@@ -61,7 +61,9 @@ def _attachments(value: Any) -> list[Attachment]:
     found: list[Attachment] = []
     for item in value or []:
         url = repair_url(str(item.get("link") if isinstance(item, dict) else item))
-        title = str(item.get("mark")) if isinstance(item, dict) and item.get("mark") else url.rsplit("/", 1)[-1]
+        title = (
+            str(item.get("mark")) if isinstance(item, dict) and item.get("mark") else url.rsplit("/", 1)[-1]
+        )
         found.append(Attachment(title=title, url=url, file_type=file_type_of(url)))
     return found
 
@@ -109,7 +111,10 @@ def _explicit_links(root: Path, report: ImportReport) -> dict[str, tuple[list[di
         originals = row.get("originals") or []
         if isinstance(originals, str):
             originals = ast.literal_eval(originals)
-        links[str(row.get("interpretation_title", "")).strip()] = (originals, clean(row.get("doc_number_ref")))
+        links[str(row.get("interpretation_title", "")).strip()] = (
+            originals,
+            clean(row.get("doc_number_ref")),
+        )
     report.note("explicit link candidates (interpretation_links.jsonl)", len(links))
     return links
 

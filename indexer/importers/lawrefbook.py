@@ -72,12 +72,23 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
             update: dict[str, Any] = {}
             if i < len(policies) - 1:
                 newer = policies[i + 1]
-                update = {"validity": Validity.AMENDED, "validity_stated": False, "superseded_by": [keys[i + 1]],
-                          "expiry_date": newer.effective_date or newer.publish_date}
+                update = {
+                    "validity": Validity.AMENDED,
+                    "validity_stated": False,
+                    "superseded_by": [keys[i + 1]],
+                    "expiry_date": newer.effective_date or newer.publish_date,
+                }
                 report.note("older version marked 修订 (superseded)")
-            elif f"{normalize_title(policy.title)}|{policy.region or ''}" in repealed and row.get("expired") is not True:
+            elif (
+                f"{normalize_title(policy.title)}|{policy.region or ''}" in repealed
+                and row.get("expired") is not True
+            ):
                 repealer = repealed[f"{normalize_title(policy.title)}|{policy.region or ''}"]
-                update = {"validity": Validity.REPEALED, "validity_stated": False, "superseded_by": [repealer]}
+                update = {
+                    "validity": Validity.REPEALED,
+                    "validity_stated": False,
+                    "superseded_by": [repealer],
+                }
                 report.note("expired flag corrected: repealed by a newer law")
             elif row.get("expired") is True:
                 update = {"validity": Validity.EXPIRED, "validity_stated": True}
@@ -110,6 +121,11 @@ def _repealed_titles(groups: dict[tuple[str, str], list[tuple[int, dict[str, Any
             for named in _REPEALS.findall(tail):
                 key = (normalize_title(named), region)
                 # A law of the same title enacted later (国家安全法 2015 after 反间谍法 2014) is not repealed.
-                if key in newest and key[0] != normalize_title(title) and newest[key] and newest[key] < enacted:
+                if (
+                    key in newest
+                    and key[0] != normalize_title(title)
+                    and newest[key]
+                    and newest[key] < enacted
+                ):
                     repealed.setdefault(f"{key[0]}|{region}", f"{NAME}:{row['id']}")
     return repealed

@@ -102,8 +102,10 @@ def link_interpretation(
     return LinkResult(policy_keys=[], evidence=None)
 
 
-def verified_explicit(originals: list[dict[str, str]], doc_number_ref: str | None, index: PolicyIndex) -> list[str]:
-    """Keys of heuristic 'originals' we can confirm: their title is ours and their own 文号 is the one referred to."""
+def verified_explicit(
+    originals: list[dict[str, str]], doc_number_ref: str | None, index: PolicyIndex
+) -> list[str]:
+    """Keys of heuristic 'originals' we can confirm: a title of ours whose own 文号 is the one referred to."""
     ref_key = doc_number_key(doc_number_ref)
     confirmed: list[str] = []
     for original in originals:

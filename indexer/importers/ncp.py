@@ -18,7 +18,7 @@ _TITLE_WORDS = re.compile(r"(关于|通知|通告|公告|办法|措施|意见|�
 
 
 def document_title(title_guess: str | None, text: str) -> str:
-    """title_guess is often just an agency name; then the text's opening (up to the first break) is the title."""
+    """title_guess is often just an agency name; then the text's opening (to the first break) is the title."""
     if title_guess and (_TITLE_WORDS.search(title_guess) or len(title_guess) > 20):
         return title_guess
     opening = re.split(r"[\s。：:！!？?]", text.strip(), maxsplit=1)[0][:80]
@@ -36,15 +36,18 @@ def doc_records(path: Path, report: ImportReport) -> Iterator[tuple[Record, int]
         if title != clean(row.get("title_guess")):
             report.note("title taken from text (title_guess was an agency name)")
         numbers = [raw for raw, _key, start in doc_numbers_in(text[:200])]
-        yield Policy(
-            provenance=Provenance(source=NAME, source_id=str(row["docid"])),
-            title=title,
-            doc_number=numbers[0] if numbers else None,
-            doc_number_key=doc_number_key(numbers[0]) if numbers else None,
-            document_type=guess_document_type(title, None),
-            text=text,
-            clauses=clauses_of(text),
-        ), line
+        yield (
+            Policy(
+                provenance=Provenance(source=NAME, source_id=str(row["docid"])),
+                title=title,
+                doc_number=numbers[0] if numbers else None,
+                doc_number_key=doc_number_key(numbers[0]) if numbers else None,
+                document_type=guess_document_type(title, None),
+                text=text,
+                clauses=clauses_of(text),
+            ),
+            line,
+        )
 
 
 def qa_records(path: Path, report: ImportReport) -> Iterator[tuple[Record, int]]:
@@ -56,12 +59,15 @@ def qa_records(path: Path, report: ImportReport) -> Iterator[tuple[Record, int]]
             continue
         docid = clean(row.get("docid"))
         available = str(row.get("doc_available", "True")) != "False"
-        yield QAPair(
-            provenance=Provenance(source=NAME, source_id=str(row["qid"])),
-            question=question,
-            answer=answer,
-            policy_key=f"{NAME}:{docid}" if docid and available else None,
-        ), line
+        yield (
+            QAPair(
+                provenance=Provenance(source=NAME, source_id=str(row["qid"])),
+                question=question,
+                answer=answer,
+                policy_key=f"{NAME}:{docid}" if docid and available else None,
+            ),
+            line,
+        )
 
 
 def records(path: Path, report: ImportReport, context: ImportContext) -> Iterator[tuple[Record, int]]:

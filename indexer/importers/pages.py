@@ -42,8 +42,9 @@ def policy_from_page(page: ParsedPage, source: str, source_id: str, url: str | N
     )
 
 
-def interpretation_from_page(page: ParsedPage, source: str, source_id: str, url: str | None,
-                             policy_keys: list[str]) -> Interpretation:
+def interpretation_from_page(
+    page: ParsedPage, source: str, source_id: str, url: str | None, policy_keys: list[str]
+) -> Interpretation:
     """An Interpretation (政策解读) from a parsed page, linked to ``policy_keys``."""
     return Interpretation(
         provenance=Provenance(source=source, source_id=source_id, url=url),

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
 from indexer.errors import DatasetError
 from indexer.importers import bj_zyj, govcn, hebei, lawrefbook, ncp, tipdm, zhongshan
-from indexer.importers.base import Batcher, ImportReport, Record, RecordSink, count_lines
+from indexer.importers.base import Batcher, ImportReport, RecordsFn, RecordSink, count_lines
 from indexer.importers.context import ImportContext
 from kb.models import Policy
 
 #: In load-shared order: sources of policies before the 解读 and Q&A that link to them.
-DATASETS: dict[str, ModuleType] = {m.NAME: m for m in (govcn, lawrefbook, bj_zyj, hebei, ncp, tipdm, zhongshan)}
-RecordsFn = Callable[[Path, ImportReport, ImportContext], Iterator[tuple[Record, int]]]
+DATASETS: dict[str, ModuleType] = {
+    m.NAME: m for m in (govcn, lawrefbook, bj_zyj, hebei, ncp, tipdm, zhongshan)
+}
 
 
 class Progress(Protocol):
@@ -26,7 +26,9 @@ class Progress(Protocol):
 
 
 def _total_rows(path: Path) -> int | None:
-    files = [path] if path.is_file() else [p for p in path.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz"))]
+    files = (
+        [path] if path.is_file() else [p for p in path.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz"))]
+    )
     try:
         return sum(count_lines(p) for p in files)
     except OSError:
@@ -74,12 +76,21 @@ def import_dataset(
     """Import one named dataset from ``path`` (its folder or file)."""
     module = DATASETS.get(dataset)
     if module is None:
-        raise DatasetError(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}",
-                           message_zh=f"未知数据集 {dataset}")
+        raise DatasetError(
+            f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}", message_zh=f"未知数据集 {dataset}"
+        )
     if not path.exists():
         raise DatasetError(f"{path} does not exist", message_zh=f"路径不存在：{path}")
-    return run_records(dataset, path, module.records, sink, context=context, progress=progress,
-                       batch_size=batch_size, total=_total_rows(path))
+    return run_records(
+        dataset,
+        path,
+        module.records,
+        sink,
+        context=context,
+        progress=progress,
+        batch_size=batch_size,
+        total=_total_rows(path),
+    )
 
 
 def load_shared(
@@ -104,5 +115,7 @@ def load_shared(
             report.note("dataset not present, skipped")
             reports.append(report)
             continue
-        reports.append(import_dataset(name, path, sink, context=context, progress=progress, batch_size=batch_size))
+        reports.append(
+            import_dataset(name, path, sink, context=context, progress=progress, batch_size=batch_size)
+        )
     return reports

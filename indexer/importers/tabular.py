@@ -18,7 +18,9 @@ def _suffix(path: Path) -> str:
     return next((s for s in TABULAR_SUFFIXES if name.endswith(s)), path.suffix.lower())
 
 
-def read_rows(path: Path, report: ImportReport, *, sheet: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_rows(
+    path: Path, report: ImportReport, *, sheet: str | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line, row) from a .jsonl(.gz), .csv(.gz) or .xlsx file; headers are stripped of spaces and BOMs."""
     suffix = _suffix(path)
     if suffix in (".jsonl", ".jsonl.gz"):
@@ -28,8 +30,10 @@ def read_rows(path: Path, report: ImportReport, *, sheet: str | None = None) -> 
     elif suffix == ".xlsx":
         yield from _read_xlsx(path, report, sheet)
     else:
-        raise DatasetError(f"{path}: unsupported file type {suffix!r}; use .jsonl, .csv or .xlsx",
-                           message_zh=f"不支持的文件类型：{suffix}")
+        raise DatasetError(
+            f"{path}: unsupported file type {suffix!r}; use .jsonl, .csv or .xlsx",
+            message_zh=f"不支持的文件类型：{suffix}",
+        )
 
 
 def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -16,7 +16,9 @@ DESCRIPTION = "TipDM 问政留言 with official replies (messages_with_replies.j
 DEFAULT_PATH = "tipdm/messages_with_replies.jsonl.gz"
 _CANDIDATES = ("messages_with_replies.jsonl.gz", "messages_with_replies.jsonl", "replies.jsonl.gz")
 # '…A3区洋湖街道高度重视…' / '西地省住房和城乡建设厅' — the replying body, when the reply names itself.
-_DEPARTMENT = re.compile(r"([A-Z]?\d?[\u4e00-\u9fff]{2,14}?(?:局|委员会|委|办公室|办|街道|中心|厅|政府))(?:高度重视|收悉|回复|答复)")
+_DEPARTMENT = re.compile(
+    r"([A-Z]?\d?[\u4e00-\u9fff]{2,14}?(?:局|委员会|委|办公室|办|街道|中心|厅|政府))(?:高度重视|收悉|回复|答复)"
+)
 
 
 def find_file(path: Path) -> Path:
@@ -41,10 +43,13 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
             report.error(source, line, "missing msg_id, subject or reply")
             continue
         department = _DEPARTMENT.search(answer[:300])
-        yield QAPair(
-            provenance=Provenance(source=NAME, source_id=str(row["msg_id"])),
-            question=question,
-            answer=answer,
-            department=department.group(1) if department else None,
-            valid_from=parse_date(row.get("reply_time")),
-        ), line
+        yield (
+            QAPair(
+                provenance=Provenance(source=NAME, source_id=str(row["msg_id"])),
+                question=question,
+                answer=answer,
+                department=department.group(1) if department else None,
+                valid_from=parse_date(row.get("reply_time")),
+            ),
+            line,
+        )

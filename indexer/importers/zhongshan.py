@@ -33,12 +33,18 @@ def _as_list(value: Any) -> list[str]:
 
 def _guide_text(row: dict[str, Any], materials: list[str], audiences: list[str]) -> str:
     parts = [
-        ("事项名称", clean(row.get("matter_name"))), ("事项类型", clean(row.get("matter_type"))),
-        ("实施主体", clean(row.get("DEPT_NAME"))), ("服务对象", "、".join(audiences) or None),
-        ("受理条件", clean(row.get("accept_standard"))), ("申请材料", "；".join(materials) or None),
-        ("办理地点", clean(row.get("handle_location"))), ("法定办结时限", clean(row.get("handle_time"))),
-        ("承诺办结时限", clean(row.get("handle_time_limit"))), ("咨询电话", clean(row.get("consult_phone"))),
-        ("投诉电话", clean(row.get("complain_phone"))), ("办理平台", clean(row.get("bear_paltform"))),
+        ("事项名称", clean(row.get("matter_name"))),
+        ("事项类型", clean(row.get("matter_type"))),
+        ("实施主体", clean(row.get("DEPT_NAME"))),
+        ("服务对象", "、".join(audiences) or None),
+        ("受理条件", clean(row.get("accept_standard"))),
+        ("申请材料", "；".join(materials) or None),
+        ("办理地点", clean(row.get("handle_location"))),
+        ("法定办结时限", clean(row.get("handle_time"))),
+        ("承诺办结时限", clean(row.get("handle_time_limit"))),
+        ("咨询电话", clean(row.get("consult_phone"))),
+        ("投诉电话", clean(row.get("complain_phone"))),
+        ("办理平台", clean(row.get("bear_paltform"))),
     ]
     return "\n".join(f"{label}：{value}" for label, value in parts if value)
 
@@ -55,22 +61,31 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
         audiences = _as_list(row.get("service_object_name"))
         location = clean(row.get("handle_location"))
         item = BenefitItem(
-            name=name, target="、".join(audiences) or None, conditions=clean(row.get("accept_standard")),
-            materials="；".join(materials) or None, channel=clean(row.get("bear_paltform")),
+            name=name,
+            target="、".join(audiences) or None,
+            conditions=clean(row.get("accept_standard")),
+            materials="；".join(materials) or None,
+            channel=clean(row.get("bear_paltform")),
             online_url=clean(row.get("URL")),
             address=location.removeprefix("办理地点：") if location else None,
-            time_limit=clean(row.get("handle_time_limit")), phone=clean(row.get("consult_phone")),
+            time_limit=clean(row.get("handle_time_limit")),
+            phone=clean(row.get("consult_phone")),
         )
         department = clean(row.get("DEPT_NAME"))
-        yield Policy(
-            provenance=Provenance(source=NAME, source_id=str(row["TASK_CODE"]), url=clean(row.get("URL"))),
-            title=f"{name}办事指南",
-            issuing_bodies=[department] if department else [],
-            document_type=DocumentType.OTHER,
-            level=clean(row.get("matter_level")),
-            region=clean(row.get("AREA_CODE_TEXT")),
-            subject_category=[c for c in _as_list(row.get("theme_category")) if c != "其他"],
-            audiences=audiences,
-            text=_guide_text(row, materials, audiences),
-            benefit_items=[item],
-        ), line
+        yield (
+            Policy(
+                provenance=Provenance(
+                    source=NAME, source_id=str(row["TASK_CODE"]), url=clean(row.get("URL"))
+                ),
+                title=f"{name}办事指南",
+                issuing_bodies=[department] if department else [],
+                document_type=DocumentType.OTHER,
+                level=clean(row.get("matter_level")),
+                region=clean(row.get("AREA_CODE_TEXT")),
+                subject_category=[c for c in _as_list(row.get("theme_category")) if c != "其他"],
+                audiences=audiences,
+                text=_guide_text(row, materials, audiences),
+                benefit_items=[item],
+            ),
+            line,
+        )

@@ -26,8 +26,10 @@ def load_profile(name_or_path: str | Path) -> SiteProfile:
     if not path.suffix:
         path = PROFILES_DIR / f"{name_or_path}.yaml"
     if not path.exists():
-        raise ProfileError(f"no profile {name_or_path!r}; shipped: {', '.join(available_profiles())}",
-                           message_zh=f"找不到站点配置：{name_or_path}")
+        raise ProfileError(
+            f"no profile {name_or_path!r}; shipped: {', '.join(available_profiles())}",
+            message_zh=f"找不到站点配置：{name_or_path}",
+        )
     try:
         profile = SiteProfile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as exc:

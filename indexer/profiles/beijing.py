@@ -14,7 +14,9 @@ from indexer.profiles.model import SiteProfile
 
 DESCRIPTION = "www.beijing.gov.cn 政策文件 and 政策解读 columns (TRS WCM pages)"
 # TRS writes pagination with JavaScript: createPageHTML(总页数, 当前页, "index", "html").
-_PAGER = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]+)['\"]")
+_PAGER = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]+)['\"]"
+)
 
 
 def _trs_pages(text: str, url: str) -> list[str]:
@@ -36,5 +38,5 @@ def parse_list(content: bytes, url: str, content_type: str | None, profile: Site
 
 
 def parse_detail(content: bytes, url: str, content_type: str | None, profile: SiteProfile) -> DetailPage:
-    """Policy page with its [索引号]/[发文机构] header, or a 解读 page whose 相关文件 link names the policy."""
+    """A policy page with its [索引号]/[发文机构] header, or a 解读 whose 相关文件 link names it."""
     return default_parse_detail(content, url, content_type, profile)

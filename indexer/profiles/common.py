@@ -83,8 +83,11 @@ def default_parse_list(content: bytes, url: str, content_type: str | None, profi
             attachments.append(link)
         elif pattern is None or pattern.search(link):
             details.append(link)
-    return ListPage(detail_urls=details, next_urls=absolute(select(root, profile.list.next_page), url),
-                    attachment_urls=attachments)
+    return ListPage(
+        detail_urls=details,
+        next_urls=absolute(select(root, profile.list.next_page), url),
+        attachment_urls=attachments,
+    )
 
 
 def is_interpretation(page: ParsedPage, url: str, profile: SiteProfile) -> bool:
@@ -95,7 +98,9 @@ def is_interpretation(page: ParsedPage, url: str, profile: SiteProfile) -> bool:
     return re.search(rules.title_pattern, page.title) is not None
 
 
-def default_parse_detail(content: bytes, url: str, content_type: str | None, profile: SiteProfile) -> DetailPage:
+def default_parse_detail(
+    content: bytes, url: str, content_type: str | None, profile: SiteProfile
+) -> DetailPage:
     """The page parsed with the profile's body rules; title/date/issuer rules override the metadata table."""
     page = parse_page(content, url, content_type=content_type, body_xpaths=profile.detail.body or None)
     root = tree_of(content, url, content_type)

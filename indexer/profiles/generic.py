@@ -23,7 +23,7 @@ def parse_list(content: bytes, url: str, content_type: str | None, profile: Site
 
 
 def parse_detail(content: bytes, url: str, content_type: str | None, profile: SiteProfile) -> DetailPage:
-    """Detail by the generic parser; a publish date found near the title when the page has no metadata table."""
+    """Detail by the generic parser; a date near the title when the page has no metadata table."""
     detail = default_parse_detail(content, url, content_type, profile)
     page = detail.page
     if not page.metadata.publish_date:

@@ -17,5 +17,5 @@ def parse_list(content: bytes, url: str, content_type: str | None, profile: Site
 
 
 def parse_detail(content: bytes, url: str, content_type: str | None, profile: SiteProfile) -> DetailPage:
-    """The 政府信息公开 page; 解读 pages (/zhengce/<date>/content_*.htm under 政策解读) link 原文 in the body."""
+    """The 政府信息公开 page; 解读 pages (/zhengce/<date>/content_*.htm) link their 原文."""
     return default_parse_detail(content, url, content_type, profile)

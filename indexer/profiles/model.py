@@ -36,8 +36,11 @@ class InterpretationRules(BaseModel):
 class FetchRules(BaseModel):
     """Politeness and robustness settings."""
 
-    user_agent: str = Field(default="policykb-crawler/0.1 (policy knowledge base; polite, honours robots.txt)",
-                            pattern=r"^[\x20-\x7e]+$", description="ASCII only: HTTP headers cannot carry 中文")
+    user_agent: str = Field(
+        default="policykb-crawler/0.1 (policy knowledge base; polite, honours robots.txt)",
+        pattern=r"^[\x20-\x7e]+$",
+        description="ASCII only: HTTP headers cannot carry 中文",
+    )
     requests_per_second: float = Field(default=1.0, gt=0, le=50)
     concurrency: int = Field(default=2, ge=1, le=16)
     timeout_seconds: float = Field(default=15.0, gt=0, le=300)

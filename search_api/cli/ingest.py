@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from indexer.errors import IngestError
 from indexer.importers.base import ImportReport
 from kb.errors import KBError
+from kb.store import Store
 
 console = Console()
 MAX_ERRORS_SHOWN = 20
@@ -24,7 +25,7 @@ class RichProgress:
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def start(self, description: str, total: int | None) -> None:
         self.task = self.progress.add_task(description, total=total)
@@ -35,13 +36,18 @@ class RichProgress:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
-def _store(database_url: str | None):  # type: ignore[no-untyped-def]
+def _store(database_url: str | None) -> Store:
     from kb.settings import get_settings
-    from kb.store import Store
 
     return Store(database_url) if database_url else Store.from_settings(get_settings())
 
@@ -53,11 +59,16 @@ def print_reports(reports: list[ImportReport]) -> None:
         table.add_column(column, justify="right" if column != "dataset" else "left")
     for report in reports:
         counts = report.written.values()
-        table.add_row(report.dataset, str(report.rows_read),
-                      ", ".join(f"{k} {v}" for k, v in report.records.items()) or "0",
-                      str(sum(c.inserted for c in counts)), str(sum(c.updated for c in counts)),
-                      str(sum(c.unchanged for c in counts)), str(sum(c.failed for c in counts)),
-                      str(len(report.errors)))
+        table.add_row(
+            report.dataset,
+            str(report.rows_read),
+            ", ".join(f"{k} {v}" for k, v in report.records.items()) or "0",
+            str(sum(c.inserted for c in counts)),
+            str(sum(c.updated for c in counts)),
+            str(sum(c.unchanged for c in counts)),
+            str(sum(c.failed for c in counts)),
+            str(len(report.errors)),
+        )
     console.print(table)
     for report in reports:
         for note, count in sorted(report.notes.items()):
@@ -69,8 +80,12 @@ def print_reports(reports: list[ImportReport]) -> None:
 
 
 def import_command(
-    dataset: Annotated[str, typer.Argument(help="govcn | hebei | lawrefbook | bj_zyj | ncp | tipdm | zhongshan | "
-                                           "generic | catalog")],
+    dataset: Annotated[
+        str,
+        typer.Argument(
+            help="govcn | hebei | lawrefbook | bj_zyj | ncp | tipdm | zhongshan | generic | catalog"
+        ),
+    ],
     path: Annotated[Path, typer.Argument(help="数据文件或目录 / dataset file or folder")],
     mapping: Annotated[Path | None, typer.Option(help="generic: 字段映射 YAML / column mapping file")] = None,
     source: Annotated[str, typer.Option(help="catalog: 来源名称 / provenance source")] = "catalog",
@@ -89,11 +104,18 @@ def import_command(
                 if mapping is None:
                     raise typer.BadParameter("generic needs --mapping FILE (字段映射文件)")
                 rules = generic.load_mapping(mapping)
-                report = run_records(rules.source, path, generic.make_records(rules), store, progress=hook,
-                                     batch_size=batch_size)
+                report = run_records(
+                    rules.source,
+                    path,
+                    generic.make_records(rules),
+                    store,
+                    progress=hook,
+                    batch_size=batch_size,
+                )
             elif dataset == "catalog":
-                report = run_records(source, path, catalog.catalog_records(source), store, progress=hook,
-                                     batch_size=batch_size)
+                report = run_records(
+                    source, path, catalog.catalog_records(source), store, progress=hook, batch_size=batch_size
+                )
             else:
                 report = import_dataset(dataset, path, store, progress=hook, batch_size=batch_size)
     except (IngestError, KBError) as exc:
@@ -103,7 +125,9 @@ def import_command(
 
 
 def load_shared_command(
-    directory: Annotated[Path, typer.Argument(help="共享数据目录 / the shared data folder")] = Path("../shared/data"),
+    directory: Annotated[Path, typer.Argument(help="共享数据目录 / the shared data folder")] = Path(
+        "../shared/data"
+    ),
     only: Annotated[list[str] | None, typer.Option(help="只导入这些数据集 / only these datasets")] = None,
     database_url: Annotated[str | None, typer.Option(help="覆盖 POLICYKB_DATABASE_URL")] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 500,
@@ -114,8 +138,9 @@ def load_shared_command(
     try:
         store = _store(database_url)
         with _progress() as progress:
-            reports = load_shared(directory, store, progress=RichProgress(progress), batch_size=batch_size,
-                                  only=only)
+            reports = load_shared(
+                directory, store, progress=RichProgress(progress), batch_size=batch_size, only=only
+            )
     except (IngestError, KBError) as exc:
         console.print(f"[red]{exc.message_zh}[/red]: {exc}")
         raise typer.Exit(2) from exc
@@ -124,10 +149,13 @@ def load_shared_command(
 
 def crawl_command(
     profile: Annotated[str, typer.Argument(help="站点配置名或 YAML 文件 / profile name or YAML file")],
-    since: Annotated[str | None, typer.Option(help="只抓取此日期后发布的 / only pages published on or after "
-                                              "YYYY-MM-DD")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="只抓取此日期后发布的 / only pages published on or after YYYY-MM-DD")
+    ] = None,
     max_pages: Annotated[int | None, typer.Option(min=1, help="最多抓取页面数 / page budget")] = None,
-    start_url: Annotated[str | None, typer.Option(help="覆盖配置中的起始地址 / override the start URL")] = None,
+    start_url: Annotated[
+        str | None, typer.Option(help="覆盖配置中的起始地址 / override the start URL")
+    ] = None,
     database_url: Annotated[str | None, typer.Option(help="覆盖 POLICYKB_DATABASE_URL")] = None,
     state: Annotated[Path | None, typer.Option(help="增量抓取状态文件 / crawl state file")] = None,
 ) -> None:
@@ -146,8 +174,14 @@ def crawl_command(
             site = site.model_copy(update={"start_urls": [start_url]})
         store = _store(database_url)
         with _progress() as progress:
-            summary = crawl(site, store, since=since_date, max_pages=max_pages, state_path=state,
-                            progress=RichProgress(progress))
+            summary = crawl(
+                site,
+                store,
+                since=since_date,
+                max_pages=max_pages,
+                state_path=state,
+                progress=RichProgress(progress),
+            )
     except (IngestError, KBError) as exc:
         console.print(f"[red]{exc.message_zh}[/red]: {exc}")
         raise typer.Exit(2) from exc

@@ -72,7 +72,9 @@ def build_site() -> FixtureSite:
     big = b"<html><body><div class='view TRS_UEDITOR'>" + ("<p>" + "填充文字" * 60 + "</p>").encode() * 7000
     r["/bad/t20250123_1103.html"] = Route(big + b"</div></body></html>")
     r["/bad/t20250123_1104.html"] = Route(bytes(range(256)) * 64, "text/html")
-    r["/bad/t20250123_1105.html"] = Route(_page("policy_1105_mislabelled.html", "gbk"), "text/html; charset=utf-8")
+    r["/bad/t20250123_1105.html"] = Route(
+        _page("policy_1105_mislabelled.html", "gbk"), "text/html; charset=utf-8"
+    )
     return site
 
 
@@ -107,8 +109,9 @@ def make_handler(site: FixtureSite) -> Callable[..., BaseHTTPRequestHandler]:
                 return self._send(304, b"", None, {"ETag": tag})
             self._send(route.status, route.body, route.content_type, {"ETag": tag} if route.etag else {})
 
-        def _send(self, status: int, body: bytes, content_type: str | None,
-                  headers: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes, content_type: str | None, headers: dict[str, str] | None = None
+        ) -> None:
             try:
                 self.send_response(status)
                 if content_type:

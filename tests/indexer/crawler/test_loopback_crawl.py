@@ -22,8 +22,15 @@ def local_profile(base_url: str) -> SiteProfile:
     beijing = load_profile("beijing")
     data = beijing.model_dump()
     data.update(start_urls=[f"{base_url}/zhengce/index.html"], allowed_hosts=[])
-    data["fetch"].update(requests_per_second=50, concurrency=2, timeout_seconds=1.0, attempts=3,
-                         backoff_initial_seconds=0.05, backoff_max_seconds=0.2, max_retry_after_seconds=5)
+    data["fetch"].update(
+        requests_per_second=50,
+        concurrency=2,
+        timeout_seconds=1.0,
+        attempts=3,
+        backoff_initial_seconds=0.05,
+        backoff_max_seconds=0.2,
+        max_retry_after_seconds=5,
+    )
     return SiteProfile.model_validate(data)
 
 
@@ -49,20 +56,30 @@ def test_crawl_gets_what_is_allowed_retries_what_it_should_and_skips_what_it_mus
         # Both list pages (TRS createPageHTML pagination), seven policies and the 解读 were written.
         assert summary.list_pages == 2
         assert summary.new == 8, summary
-        for path in (POLICY, "/zhengce/202501/t20250112_1002.html", "/flaky/t20250116_1003.html",
-                     "/zhengce/t20250118_1005.html", "/busy/t20250120_1006.html", "/bad/t20250123_1105.html"):
+        for path in (
+            POLICY,
+            "/zhengce/202501/t20250112_1002.html",
+            "/flaky/t20250116_1003.html",
+            "/zhengce/t20250118_1005.html",
+            "/busy/t20250120_1006.html",
+            "/bad/t20250123_1105.html",
+        ):
             assert store.get_policy_by_key(*key(base, path)) is not None, path
 
         policy = store.get_policy_by_key(*key(base, POLICY))
         assert policy is not None
-        assert policy.doc_number == "京政办发〔2025〕3号" and policy.issuing_bodies == ["北京市人民政府办公厅"]
+        assert policy.doc_number == "京政办发〔2025〕3号" and policy.issuing_bodies == [
+            "北京市人民政府办公厅"
+        ]
         assert str(policy.publish_date) == "2025-01-10" and policy.validity.value == "有效"
         assert [c.label for c in policy.clauses if c.number] == ["第一条", "第二条", "第三条"]
         assert [a.file_type for a in policy.attachments] == ["pdf"]
         assert "分享到" not in policy.text and "扫一扫" not in policy.text
 
         gbk = store.get_policy_by_key(*key(base, "/zhengce/202501/t20250112_1002.html"))
-        assert gbk is not None and gbk.title == "北京市老旧小区综合整治工作实施办法" and "失养失修" in gbk.text
+        assert (
+            gbk is not None and gbk.title == "北京市老旧小区综合整治工作实施办法" and "失养失修" in gbk.text
+        )
         mislabelled = store.get_policy_by_key(*key(base, "/bad/t20250123_1105.html"))
         assert mislabelled is not None and mislabelled.title == "北京市政务服务事项告知承诺办法"
         assert "审批部门可以当场作出决定" in mislabelled.text
@@ -75,7 +92,9 @@ def test_crawl_gets_what_is_allowed_retries_what_it_should_and_skips_what_it_mus
         # Retries: 500 twice then OK; one 429 honoured; timeouts retried until attempts ran out; 404 never.
         assert site.hits["/flaky/t20250116_1003.html"] == 3
         assert site.hits["/busy/t20250120_1006.html"] == 2
-        assert site.hits["/slow/t20250121_1007.html"] == 3 and "timeout" in failed["/slow/t20250121_1007.html"]
+        assert (
+            site.hits["/slow/t20250121_1007.html"] == 3 and "timeout" in failed["/slow/t20250121_1007.html"]
+        )
         assert site.hits["/gone/t20250122_1008.html"] == 1 and "404" in failed["/gone/t20250122_1008.html"]
         # Skipped: robots.txt path never requested; the redirect followed once; the PDF not downloaded.
         assert site.hits["/private/t20250117_1004.html"] == 0
@@ -99,7 +118,9 @@ def test_crawl_gets_what_is_allowed_retries_what_it_should_and_skips_what_it_mus
         assert site.not_modified[POLICY] == 1 and again.not_modified >= 6
 
         # A changed page is picked up, and only that one is written.
-        changed = (Path(__file__).parents[1] / "fixtures" / "site" / "policy_1003.html").read_text(encoding="utf-8")
+        changed = (Path(__file__).parents[1] / "fixtures" / "site" / "policy_1003.html").read_text(
+            encoding="utf-8"
+        )
         site.set_page("/flaky/t20250116_1003.html", changed.replace("五十六小时", "六十小时"))
         third = crawl(profile, store, state_path=state)
         assert (third.new, third.changed) == (0, 1), third

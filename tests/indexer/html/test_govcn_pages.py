@@ -8,8 +8,15 @@ from pathlib import Path
 
 from indexer.html.page import parse_page
 
-FIELDS = ("index_number", "subject_category", "issuing_body", "written_date", "doc_number", "publish_date",
-          "keywords")
+FIELDS = (
+    "index_number",
+    "subject_category",
+    "issuing_body",
+    "written_date",
+    "doc_number",
+    "publish_date",
+    "keywords",
+)
 # The reference texts were cut by a crawler that kept the QR-code caption below the body and the end of an
 # HTML comment; we drop share/QR boilerplate on purpose, so exactly this trailer is removed before comparing.
 QR_TRAILER = re.compile(r"扫一扫在手机打开当前页\s*(-->)?\s*$")
@@ -43,6 +50,12 @@ def test_all_sixty_bodies_match_expected_text_after_whitespace_normalization(sha
         want = _WS.sub("", QR_TRAILER.sub("", row["text"]))
         got = _WS.sub("", page.text)
         if got != want:
-            at = next((i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), min(len(got), len(want)))
-            mismatches.append(f"{row['id']}: differs at {at}: got …{got[at - 10:at + 30]!r} want …{want[at - 10:at + 30]!r}")
+            at = next(
+                (i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b),
+                min(len(got), len(want)),
+            )
+            mismatches.append(
+                f"{row['id']}: differs at {at}: got …{got[at - 10 : at + 30]!r} "
+                f"want …{want[at - 10 : at + 30]!r}"
+            )
     assert not mismatches, "\n".join(mismatches)

@@ -10,7 +10,8 @@ from indexer.errors import ContentError
 from indexer.html.decode import decode_html
 from indexer.html.page import parse_page
 
-BEIJING_STYLE = """<html><head><meta charset="gbk"><title>关于做好养老服务补贴发放工作的通知_北京市人民政府</title></head>
+BEIJING_STYLE = """<html><head><meta charset="gbk">
+<title>关于做好养老服务补贴发放工作的通知_北京市人民政府</title></head>
 <body><div class="nav">首页 > 政策 > 文件</div>
 <ul class="xxgk-meta">
   <li><span>发文机构：</span>北京市民政局</li>
@@ -48,21 +49,37 @@ def test_list_style_metadata_with_label_variants_and_clean_body() -> None:
         assert noise not in page.text
     assert "来源：本局" in page.text  # body text is never mistaken for metadata
     assert [(a.title, a.file_type) for a in page.attachments] == [
-        ("补贴申请表", "pdf"), ("发放清单", "xlsx"), ("说明.ofd", "ofd")]
+        ("补贴申请表", "pdf"),
+        ("发放清单", "xlsx"),
+        ("说明.ofd", "ofd"),
+    ]
     assert page.attachments[0].url == "https://mzj.beijing.gov.cn/zwxx/2025/P0202503.pdf"
     assert page.encoding == "gb18030"
 
 
 @pytest.mark.parametrize(
     ("label", "field"),
-    [("索 引 号", "index_number"), ("索引号", "index_number"), ("发文字号", "doc_number"), ("文号", "doc_number"),
-     ("成文日期", "written_date"), ("发文日期", "written_date"), ("发文机关", "issuing_body"),
-     ("发布机构", "issuing_body"), ("主题词", "keywords"), ("有效性", "validity"), ("时效性", "validity"),
-     ("是否有效", "validity"), ("标　　题", "title")],
+    [
+        ("索 引 号", "index_number"),
+        ("索引号", "index_number"),
+        ("发文字号", "doc_number"),
+        ("文号", "doc_number"),
+        ("成文日期", "written_date"),
+        ("发文日期", "written_date"),
+        ("发文机关", "issuing_body"),
+        ("发布机构", "issuing_body"),
+        ("主题词", "keywords"),
+        ("有效性", "validity"),
+        ("时效性", "validity"),
+        ("是否有效", "validity"),
+        ("标　　题", "title"),
+    ],
 )
 def test_table_label_variants(label: str, field: str) -> None:
-    html = (f"<html><body><table><tr><td><b>{label}：</b></td><td> 值\u3000甲 </td></tr></table>"
-            "<div id='UCAP-CONTENT'><p>正文。</p></div></body></html>")
+    html = (
+        f"<html><body><table><tr><td><b>{label}：</b></td><td> 值\u3000甲 </td></tr></table>"
+        "<div id='UCAP-CONTENT'><p>正文。</p></div></body></html>"
+    )
     page = parse_page(html.encode("utf-8"))
     assert getattr(page.metadata, field) == "值\u3000甲"
 
