@@ -13,6 +13,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from kb.qa import QAMatcher
+from kb.query import QueryUnderstanding
 from kb.search import get_backend
 from kb.search.base import BaseSearchBackend
 from kb.settings import Settings, get_settings
@@ -45,10 +47,11 @@ def _load_routers(modules: Iterable[str]) -> list[APIRouter]:
     return routers
 
 
-def warm_up(backend: BaseSearchBackend) -> None:
+def warm_up(backend: BaseSearchBackend, understanding: QueryUnderstanding) -> None:
     """Load the segmenter and dictionaries now, so the first visitor does not wait for them (or get a 503)."""
     started = time.perf_counter()
     backend.parse("社保补贴 国发〔2018〕39号 第十二条")
+    understanding.understand("社保补贴 第十二条")
     log.info("analysis warmed up in %.1f s", time.perf_counter() - started)
 
 
@@ -65,7 +68,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warm_up(app.state.backend)
+        warm_up(app.state.backend, app.state.understanding)
         yield
         if owns_backend:
             app.state.backend.close()
@@ -83,6 +86,12 @@ def create_app(
     app.state.key_service = build_key_service(app.state.store, settings)
     app.state.glossary = GlossaryCache(app.state.store)
     app.state.frequent_queries = FrequentQueries(app.state.store)
+    app.state.understanding = QueryUnderstanding.from_store(
+        app.state.store, max_chars=settings.max_query_chars
+    )
+    app.state.qa_matcher = QAMatcher(
+        app.state.backend, app.state.understanding, threshold=settings.qa_confidence_threshold
+    )
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)

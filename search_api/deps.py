@@ -10,6 +10,8 @@ from fastapi.security import APIKeyHeader
 from kb.auth import ApiKeyService, Principal, Role, require_role
 from kb.auth.repository import SqlApiKeyRepository
 from kb.models import Channel
+from kb.qa import QAMatcher
+from kb.query import QueryUnderstanding
 from kb.search.base import BaseSearchBackend
 from kb.settings import Settings
 from kb.store import Store
@@ -102,3 +104,19 @@ def get_frequent_queries(request: Request) -> FrequentQueries:
 
 GlossaryDep = Annotated[GlossaryCache, Depends(get_glossary)]
 FrequentQueriesDep = Annotated[FrequentQueries, Depends(get_frequent_queries)]
+
+
+def get_understanding(request: Request) -> QueryUnderstanding:
+    """Query understanding over the store's titles and the glossary."""
+    understanding: QueryUnderstanding = request.app.state.understanding
+    return understanding
+
+
+def get_qa_matcher(request: Request) -> QAMatcher:
+    """The calibrated hotline Q&A matcher."""
+    matcher: QAMatcher = request.app.state.qa_matcher
+    return matcher
+
+
+UnderstandingDep = Annotated[QueryUnderstanding, Depends(get_understanding)]
+QAMatcherDep = Annotated[QAMatcher, Depends(get_qa_matcher)]

@@ -12,7 +12,7 @@ from starlette.datastructures import QueryParams
 from kb.errors import KBError
 from kb.models import Channel
 from kb.search.query import POLICY_FACETS
-from search_api.deps import BackendDep, GlossaryDep, SettingsDep, StoreDep
+from search_api.deps import BackendDep, GlossaryDep, SettingsDep, StoreDep, UnderstandingDep
 from search_api.errors import status_for
 from search_api.schemas.search import SearchParams
 from search_api.services import policy_search
@@ -60,7 +60,12 @@ def _error_page(request: Request, status: int, message_zh: str, message: str) ->
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(
-    request: Request, settings: SettingsDep, store: StoreDep, backend: BackendDep, glossary: GlossaryDep
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    backend: BackendDep,
+    glossary: GlossaryDep,
+    understanding: UnderstandingDep,
 ) -> HTMLResponse:
     """The public policy search page (works without JavaScript; JS adds suggestions)."""
     context: dict[str, Any] = {"params": request.query_params, "result": None, "error": None}
@@ -75,7 +80,12 @@ def search_page(
     status = 200
     if request.query_params:
         ctx = SearchContext(
-            settings=settings, store=store, backend=backend, channel=Channel.WEBSITE, glossary=glossary
+            settings=settings,
+            store=store,
+            backend=backend,
+            channel=Channel.WEBSITE,
+            glossary=glossary,
+            understanding=understanding,
         )
         try:
             context["result"] = policy_search.search_policies(params, ctx)

@@ -6,7 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from search_api.deps import BackendDep, ChannelDep, CurrentAgent, GlossaryDep, SettingsDep, StoreDep
+from search_api.deps import (
+    BackendDep,
+    ChannelDep,
+    CurrentAgent,
+    GlossaryDep,
+    QAMatcherDep,
+    SettingsDep,
+    StoreDep,
+    UnderstandingDep,
+)
 from search_api.errors import ERROR_RESPONSES, ErrorPublic
 from search_api.query_input import HARD_QUERY_CAP
 from search_api.schemas.qa import QASearchResponsePublic
@@ -32,6 +41,8 @@ def search_qa(
     backend: BackendDep,
     channel: ChannelDep,
     glossary: GlossaryDep,
+    understanding: UnderstandingDep,
+    matcher: QAMatcherDep,
     q: Annotated[str, Query(min_length=1, max_length=HARD_QUERY_CAP, description="the caller's question")],
     size: Annotated[int, Query(ge=1, le=20, description="most answers returned")] = 5,
 ) -> QASearchResponsePublic:
@@ -40,5 +51,12 @@ def search_qa(
     An answer needs a confidence at or above ``threshold`` and must be valid (有效); expired entries are
     only ever shown as candidates. With no answer, send the question on with ``POST /api/consultations``.
     """
-    ctx = SearchContext(settings=settings, store=store, backend=backend, channel=channel, glossary=glossary)
-    return qa_search.search_qa(q, size, ctx)
+    ctx = SearchContext(
+        settings=settings,
+        store=store,
+        backend=backend,
+        channel=channel,
+        glossary=glossary,
+        understanding=understanding,
+    )
+    return qa_search.search_qa(q, size, ctx, matcher)

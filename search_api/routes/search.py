@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from search_api.deps import BackendDep, ChannelDep, GlossaryDep, SettingsDep, StoreDep
+from search_api.deps import BackendDep, ChannelDep, GlossaryDep, SettingsDep, StoreDep, UnderstandingDep
 from search_api.errors import ERROR_RESPONSES
 from search_api.schemas.search import SearchParams, SearchResponsePublic
 from search_api.services import policy_search
@@ -23,11 +23,19 @@ def search_policies(
     backend: BackendDep,
     channel: ChannelDep,
     glossary: GlossaryDep,
+    understanding: UnderstandingDep,
 ) -> SearchResponsePublic:
     """Full-text policy search; each hit carries its interpretations, matching clause and related Q&A.
 
     The response says what the query was understood as (文号, 第N条, 《title》, synonyms) and defines the
     glossary terms it mentions. Queries longer than the configured limit are cut, with a notice.
     """
-    ctx = SearchContext(settings=settings, store=store, backend=backend, channel=channel, glossary=glossary)
+    ctx = SearchContext(
+        settings=settings,
+        store=store,
+        backend=backend,
+        channel=channel,
+        glossary=glossary,
+        understanding=understanding,
+    )
     return policy_search.search_policies(params, ctx)

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from kb.models import GlossaryTerm, Interpretation, Provenance, QAPair
-from kb.search.query import ParsedQuery
+from kb.query import UnderstoodQuery
 from search_api.sanitize import excerpt, safe_link
 
 #: Characters of an answer shown in previews (the full answer is on the agent console and the policy page).
@@ -79,9 +79,12 @@ class GlossaryEntryPublic(BaseModel):
         return cls(term=term.term, aliases=term.aliases, definition=term.definition, category=term.category)
 
 
-class WeightedTermPublic(BaseModel):
+class ExpandedTermPublic(BaseModel):
+    """A term added to the query at a lower weight, and why (synonym, abbreviation, pinyin, homophone…)."""
+
     term: str
     weight: float
+    reason: str = ""
 
 
 class UnderstoodQueryPublic(BaseModel):
@@ -91,40 +94,49 @@ class UnderstoodQueryPublic(BaseModel):
     normalized: str
     terms: list[str] = Field(default_factory=list, description="words searched for")
     phrases: list[str] = Field(default_factory=list, description="quoted phrases")
-    title_phrases: list[str] = Field(default_factory=list, description="《titles》 boosted on the title")
-    expansions: list[WeightedTermPublic] = Field(default_factory=list, description="synonyms added, weighted")
+    titles: list[str] = Field(default_factory=list, description="document titles the query names, boosted")
+    expanded: list[ExpandedTermPublic] = Field(default_factory=list, description="terms added, weighted")
     doc_number: str | None = Field(default=None, description="文号 recognised, matched exactly")
     doc_number_key: str | None = None
     clause_number: int | None = Field(default=None, description="第N条 targeted")
+    clause_label: str | None = None
+    glossary_terms: list[str] = Field(default_factory=list)
+    pinyin: list[str] = Field(default_factory=list, description="syllables read from Latin input")
     summary_zh: str = Field(description="一句话说明，如：文号 国发〔2018〕39号 · 第12条 · 同义词 社会保险")
 
     @classmethod
-    def from_parsed(cls, parsed: ParsedQuery) -> UnderstoodQueryPublic:
+    def from_understood(cls, understood: UnderstoodQuery) -> UnderstoodQueryPublic:
+        parsed = understood.parsed
+        titles = [t.title for t in understood.titles]
         parts: list[str] = []
-        if parsed.doc_number_key:
-            parts.append(f"文号 {parsed.doc_number_raw or parsed.doc_number_key}")
-        if parsed.title_phrases:
-            parts.append("标题 " + "、".join(f"《{t}》" for t in parsed.title_phrases))
-        if parsed.clause_number is not None:
-            label = f"第{parsed.clause_number}条"
-            if parsed.clause_sub_number:
-                label += f"之{parsed.clause_sub_number}"
-            parts.append(label)
+        if understood.doc_number:
+            parts.append(f"文号 {understood.doc_number.raw or understood.doc_number.key}")
+        if titles:
+            parts.append("标题 " + "、".join(f"《{t}》" for t in titles[:3]))
+        if understood.clause:
+            parts.append(understood.clause.label)
         if parsed.phrases:
             parts.append("短语 " + "、".join(f"“{p}”" for p in parsed.phrases))
         if parsed.terms:
             parts.append("关键词 " + " ".join(parsed.terms[:12]))
-        if parsed.expansions:
-            parts.append("同义词 " + " ".join(e.term for e in parsed.expansions[:8]))
+        if understood.pinyin:
+            parts.append("拼音 " + " ".join(understood.pinyin[:8]))
+        if understood.expanded:
+            parts.append("扩展 " + " ".join(e.term for e in understood.expanded[:8]))
         return cls(
-            raw=parsed.raw,
-            normalized=parsed.normalized,
+            raw=understood.raw,
+            normalized=understood.normalized,
             terms=parsed.terms,
             phrases=parsed.phrases,
-            title_phrases=parsed.title_phrases,
-            expansions=[WeightedTermPublic(term=e.term, weight=e.weight) for e in parsed.expansions],
-            doc_number=parsed.doc_number_raw,
-            doc_number_key=parsed.doc_number_key,
-            clause_number=parsed.clause_number,
+            titles=titles,
+            expanded=[
+                ExpandedTermPublic(term=e.term, weight=e.weight, reason=e.reason) for e in understood.expanded
+            ],
+            doc_number=understood.doc_number.raw if understood.doc_number else None,
+            doc_number_key=understood.doc_number.key if understood.doc_number else None,
+            clause_number=understood.clause.number if understood.clause else None,
+            clause_label=understood.clause.label if understood.clause else None,
+            glossary_terms=understood.glossary_terms,
+            pinyin=understood.pinyin,
             summary_zh=" · ".join(parts) if parts else "（浏览全部）",
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from kb.errors import StoreError
 from kb.models import Channel
+from kb.query import QueryUnderstanding
 from kb.search.base import BaseSearchBackend
 from kb.search.query import SearchQuery
 from kb.settings import Settings
@@ -33,6 +34,7 @@ class SearchContext:
     backend: BaseSearchBackend
     channel: Channel
     glossary: GlossaryCache
+    understanding: QueryUnderstanding
 
 
 def log_search(
@@ -58,7 +60,14 @@ def search_policies(params: SearchParams, ctx: SearchContext) -> SearchResponseP
     """Run one policy search and build the response."""
     started = time.perf_counter()
     query, cleaned = build_search_query(params, ctx.settings.max_query_chars)
-    results = call_engine(ctx.settings.search_timeout_seconds, "policy search", ctx.backend.search, query)
+    understood = ctx.understanding.understand(cleaned.text) if cleaned.text else None
+    results = call_engine(
+        ctx.settings.search_timeout_seconds,
+        "policy search",
+        ctx.backend.search,
+        query,
+        parsed=understood.parsed if understood else None,
+    )
     parsed = results.understood
     hits = [policy_hit(hit, ctx.store, parsed) for hit in results.hits]
     glossary = glossary_for_text(cleaned.text, ctx.glossary)
@@ -67,7 +76,7 @@ def search_policies(params: SearchParams, ctx: SearchContext) -> SearchResponseP
     return SearchResponsePublic(
         query=cleaned.text,
         notices=cleaned.notices,
-        understood=UnderstoodQueryPublic.from_parsed(parsed) if parsed and cleaned.text else None,
+        understood=UnderstoodQueryPublic.from_understood(understood) if understood else None,
         total=results.total,
         page=query.page,
         size=query.size,

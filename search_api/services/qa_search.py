@@ -8,7 +8,7 @@ from datetime import date
 import analyzers
 from kb.models import Policy, QAPair, Validity
 from kb.search.query import SearchQuery
-from kb.search.results import SearchHit
+from kb.qa import QAMatch, QAMatcher
 from search_api.engine_guard import call_engine
 from search_api.query_input import clean_query
 from search_api.sanitize import safe_highlight
@@ -17,7 +17,6 @@ from search_api.schemas.qa import PolicyRefPublic, QAAnswerPublic, QASearchRespo
 from search_api.services.enrich import policy_page_url
 from search_api.services.inputs import InputError
 from search_api.services.policy_search import SearchContext, log_search
-from search_api.services.qa_confidence import DEFAULT_THRESHOLD, confidence
 
 #: Engine candidates re-scored per lookup (more than shown, so confidence can reorder them).
 CANDIDATE_POOL = 20
@@ -50,12 +49,12 @@ def _source_clause(qa: QAPair, policy: Policy | None) -> SourceClausePublic | No
     return SourceClausePublic(label=qa.clause_label, text=text)
 
 
-def _answer(hit: SearchHit, qa: QAPair, policy: Policy | None, score: float, today: date) -> QAAnswerPublic:
+def _answer(match: QAMatch, qa: QAPair, policy: Policy | None, today: date) -> QAAnswerPublic:
     assert qa.id is not None
     return QAAnswerPublic(
         id=qa.id,
         question=qa.question,
-        question_html=safe_highlight(hit.title_highlight or qa.question),
+        question_html=safe_highlight(qa.question),
         answer=qa.answer,
         department=qa.department,
         policy=PolicyRefPublic(
@@ -71,43 +70,43 @@ def _answer(hit: SearchHit, qa: QAPair, policy: Policy | None, score: float, tod
         validity=qa_validity(qa, policy, today),
         valid_from=qa.valid_from,
         valid_until=qa.valid_until,
-        confidence=score,
+        confidence=round(match.confidence, 3),
         provenance=ProvenancePublic.from_model(qa.provenance),
     )
 
 
-def search_qa(q: str, size: int, ctx: SearchContext) -> QASearchResponsePublic:
-    """Answers whose confidence reaches the threshold (valid ones only), else no_answer with candidates."""
+def search_qa(q: str, size: int, ctx: SearchContext, matcher: QAMatcher) -> QASearchResponsePublic:
+    """Answers the matcher is confident in (valid ones only), else no_answer with the closest candidates."""
     started = time.perf_counter()
     cleaned = clean_query(q, ctx.settings.max_query_chars)
     if not cleaned.text:
         raise InputError("q", "type the caller's question", message_zh="请输入来电人的问题")
-    query = SearchQuery(text=cleaned.text, size=CANDIDATE_POOL)
-    results = call_engine(ctx.settings.search_timeout_seconds, "Q&A search", ctx.backend.search_qa, query)
-    pairs = {qa.id: qa for qa in ctx.store.get_qa_pairs([h.id for h in results.hits])}
+    result = call_engine(
+        ctx.settings.search_timeout_seconds, "Q&A search", matcher.match, cleaned.text, CANDIDATE_POOL
+    )
+    pairs = {qa.id: qa for qa in ctx.store.get_qa_pairs([m.id for m in result.candidates])}
     policy_ids = {qa.policy_id for qa in pairs.values() if qa.policy_id is not None}
     policies = {p.id: p for p in ctx.store.get_policies(sorted(policy_ids))}
     today = date.today()
-    scored: list[QAAnswerPublic] = []
-    for hit in results.hits:
-        qa = pairs.get(hit.id)
+    ranked: list[QAAnswerPublic] = []
+    for match in result.candidates:
+        qa = pairs.get(match.id)
         if qa is None:  # indexed but gone from the store: the index is catching up
             continue
         policy = policies.get(qa.policy_id) if qa.policy_id is not None else None
-        scored.append(_answer(hit, qa, policy, confidence(cleaned.text, qa), today))
-    scored.sort(key=lambda a: a.confidence, reverse=True)
-    threshold = ctx.settings.qa_confidence_threshold or DEFAULT_THRESHOLD
+        ranked.append(_answer(match, qa, policy, today))
+    threshold = result.threshold
     # An expired answer must never be read out to a caller as the answer; it stays a candidate.
-    answers = [a for a in scored if a.confidence >= threshold and a.validity == "有效"][:size]
+    answers = [a for a in ranked if a.confidence >= threshold and a.validity == "有效"][:size]
     took_ms = (time.perf_counter() - started) * 1000
-    log_search(ctx, query, len(answers), took_ms, kind="qa")
+    log_search(ctx, SearchQuery(text=cleaned.text), len(answers), took_ms, kind="qa")
     response = QASearchResponsePublic(
         query=cleaned.text,
         notices=cleaned.notices,
         no_answer=not answers,
         threshold=threshold,
         answers=answers,
-        candidates=[] if answers else scored[:NO_ANSWER_CANDIDATES],
+        candidates=[] if answers else ranked[:NO_ANSWER_CANDIDATES],
         took_ms=round(took_ms, 1),
     )
     if not answers:
