@@ -7,8 +7,8 @@ from datetime import date
 
 import analyzers
 from kb.models import Policy, QAPair, Validity
-from kb.search.query import SearchQuery
 from kb.qa import QAMatch, QAMatcher
+from kb.search.query import SearchQuery
 from search_api.engine_guard import call_engine
 from search_api.query_input import clean_query
 from search_api.sanitize import safe_highlight
