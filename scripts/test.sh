@@ -93,8 +93,11 @@ else
 fi
 
 step "pytest (all tests; per-test timeout from pyproject, whole run at most 75 min)"
-timeout --signal=TERM 4500 .venv/bin/python -m pytest "$@" </dev/null
-PYTEST_RC=$?
+mkdir -p test-artifacts
+timeout --signal=TERM 4500 .venv/bin/python -m pytest "$@" </dev/null 2>&1 | tee test-artifacts/pytest.log
+PYTEST_RC=${PIPESTATUS[0]}
+PYTEST_LINE="$(grep -E '^=+ .*[0-9.]+s( \([0-9:]+\))? =+$' test-artifacts/pytest.log | tail -1 | sed -E 's/^=+ //; s/ =+$//')"
+[ -n "$PYTEST_LINE" ] && note "pytest: $PYTEST_LINE (full output: test-artifacts/pytest.log)"
 case "$PYTEST_RC" in
     0) note "pytest: all passed" ;;
     5) note "FAILED: pytest collected no tests (exit 5)" ;;
