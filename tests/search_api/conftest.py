@@ -15,12 +15,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import analyzers
+from indexer.index_sync import sync_index
 from kb.auth import ApiKeyService, Role
 from kb.auth.repository import SqlApiKeyRepository
 from kb.models import Clause, GlossaryTerm, Interpretation, Policy, Provenance, QAPair
 from kb.search import get_backend
 from kb.search.base import BaseSearchBackend, IndexKind
-from kb.search.documents import glossary_document, policy_document, qa_document
 from kb.settings import Settings
 from kb.store import Store
 from search_api.app import create_app
@@ -70,18 +70,8 @@ def load_fixture(store: Store, backend: BaseSearchBackend) -> None:
     ):
         report = method(items)
         assert not report.failed, report.failed
-    backend.ensure_indexes()
-    policies = list(store.iter_policies())
-    titles = {p.id: p.title for p in policies}
-    backend.index(IndexKind.POLICIES).bulk_index(
-        [policy_document(p, store.interpretations_for_policy(p.id or 0)) for p in policies]
-    )
-    backend.index(IndexKind.QA).bulk_index(
-        [qa_document(q, titles.get(q.policy_id or 0)) for q in store.iter_qa_pairs()]
-    )
-    backend.index(IndexKind.GLOSSARY).bulk_index([glossary_document(g) for g in store.iter_glossary_terms()])
-    for kind in IndexKind:
-        backend.index(kind).refresh()
+    report = sync_index(store, backend)
+    assert report.ok, report
 
 
 def make_settings(tmp_path: Path, backend: str, search_url: str | None = None, **extra: Any) -> Settings:
