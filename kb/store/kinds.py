@@ -18,7 +18,7 @@ from kb.store.convert import (
     apply_qa_pair,
     clause_values,
 )
-from kb.store.revision import next_revision
+from kb.store.revision import RevisionBlock
 from kb.store.tables import (
     GlossaryTermRow,
     InterpretationRow,
@@ -101,7 +101,7 @@ def _write_clauses(session: Session, row: PolicyRow, item: Policy, inserting: bo
     session.expire(row, ["clauses"])
 
 
-def link_waiting_records(session: Session, policy_ids: dict[str, int]) -> None:
+def link_waiting_records(session: Session, policy_ids: dict[str, int], block: RevisionBlock) -> None:
     """Point interpretations and Q&A that named these policies' keys before they existed at them."""
     link, qa = PolicyInterpretationLink, QAPairRow
     waiting_links: list[tuple[str, int]] = []
@@ -119,7 +119,7 @@ def link_waiting_records(session: Session, policy_ids: dict[str, int]) -> None:
         waiting_qa += [(key, row_id) for key, row_id in pairs if key]
     if not waiting_links and not waiting_qa:
         return
-    revision = next_revision(session)
+    revision = block.next()
     if waiting_links:
         table = cast(Table, link.__table__)  # Core executemany; the ORM would want primary keys per row
         session.execute(

@@ -60,3 +60,24 @@ def read_revision(session: Session) -> int:
 def release_flag(session: Session) -> None:
     """Forget the lock flag once the transaction has ended."""
     session.info.pop(_LOCK_FLAG, None)
+
+
+class RevisionBlock:
+    """Revisions for one batch, handed out in memory under the writer lock and saved once at the end."""
+
+    def __init__(self, session: Session) -> None:
+        lock_revisions(session)
+        self._session = session
+        self._start = self._last = read_revision(session)
+
+    def next(self) -> int:
+        """The next revision of this batch (gaps left by failed records are harmless)."""
+        self._last += 1
+        return self._last
+
+    def close(self) -> None:
+        """Store the last revision handed out; call before the transaction commits."""
+        if self._last != self._start:
+            self._session.execute(
+                update(RevisionCounter).where(RevisionCounter.id == COUNTER_ID).values(value=self._last)
+            )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kb.errors import KBError, ValidationError
 from kb.store.reports import FailedRecord, UpsertReport
-from kb.store.revision import holds_revision_lock, lock_revisions, next_revision
+from kb.store.revision import RevisionBlock
 from kb.store.types import utcnow
 
 M = TypeVar("M", bound=BaseModel)
@@ -37,7 +37,7 @@ class RecordKind(Generic[M, R]):
     #: Child rows written with bulk statements once the row has its id (``inserting`` tells if it is new).
     write_children: Callable[[Session, R, M, bool], None] | None = None
     #: Called once per batch with the keys -> ids of inserted rows (e.g. to resolve links that waited).
-    after_batch: Callable[[Session, dict[str, int]], None] | None = None
+    after_batch: Callable[[Session, dict[str, int], RevisionBlock], None] | None = None
 
 
 def model_hash(model: BaseModel) -> str:
@@ -74,33 +74,49 @@ def check_lengths(row: Any) -> None:
 def upsert_batch(session: Session, kind: RecordKind[M, R], items: Iterable[M]) -> UpsertReport:
     """Upsert ``items`` in the caller's transaction; failures are reported, the rest is kept."""
     report = UpsertReport()
+    pending: list[tuple[M, str, str]] = []
     batch = list(items)
     known = _known(session, kind, batch)
-    inserted: dict[str, int] = {}
     for item in batch:
         key = _safe_key(kind, item)
         try:
             digest = kind.content_hash(item)
-            stored = known.get(key)
-            if stored is not None and stored[1] == digest:
-                report.unchanged += 1  # the common re-import case: no ORM work at all
-                continue
-            outcome, row_id = _upsert_one(session, kind, item, digest)
+        except (ValueError, TypeError, AttributeError) as exc:
+            report.failed.append(FailedRecord(key=key, reason=_reason(exc)))
+            continue
+        stored = known.get(key)
+        if stored is not None and stored[1] == digest:
+            report.unchanged += 1  # the common re-import case: no lock, no ORM work at all
+        else:
+            pending.append((item, key, digest))
+    if not pending:
+        return report
+    # Under the writer lock nobody else can write, so a second look is the truth (PostgreSQL: another
+    # writer may have committed these records while we waited for the lock).
+    block = RevisionBlock(session)
+    known = _known(session, kind, [item for item, _, _ in pending])
+    inserted: dict[str, int] = {}
+    for item, key, digest in pending:
+        stored = known.get(key)
+        if stored is not None and stored[1] == digest:
+            report.unchanged += 1
+            continue
+        try:
+            row_id, inserting = _write_one(session, kind, item, digest, block, exists=stored is not None)
         except (KBError, SQLAlchemyError, ValueError, TypeError, AttributeError) as exc:
             report.failed.append(FailedRecord(key=key, reason=_reason(exc)))
             continue
         known[key] = (row_id, digest)  # the same key later in this batch compares with what we wrote
-        if outcome == "inserted":
+        if inserting:
             report.inserted += 1
             report.inserted_ids.append(row_id)
             inserted[key] = row_id
-        elif outcome == "updated":
+        else:
             report.updated += 1
             report.updated_ids.append(row_id)
-        else:
-            report.unchanged += 1
     if inserted and kind.after_batch is not None:
-        kind.after_batch(session, inserted)
+        kind.after_batch(session, inserted, block)
+    block.close()
     return report
 
 
@@ -111,27 +127,17 @@ def _known(session: Session, kind: RecordKind[M, R], batch: list[M]) -> dict[str
         return {}  # malformed items: each is looked up (and reported) on its own
 
 
-def _upsert_one(session: Session, kind: RecordKind[M, R], item: M, digest: str) -> tuple[str, int]:
+def _write_one(
+    session: Session, kind: RecordKind[M, R], item: M, digest: str, block: RevisionBlock, *, exists: bool
+) -> tuple[int, bool]:
+    """Insert or update one record in its own SAVEPOINT; returns (id, inserted?)."""
     check_text(item.model_dump(mode="json"))
     provenance = getattr(item, "provenance", None)
     if provenance is not None and ":" in provenance.source:
         # 'source:source_id' keys split at the first colon; a colon in the source would link the wrong record.
         raise ValidationError(f"source {provenance.source!r} contains ':': use letters, digits, '_' or '-'")
-    row = kind.find(session, item)
-    if row is not None and row.content_hash == digest:  # type: ignore[attr-defined]
-        return "unchanged", row.id  # type: ignore[attr-defined]
-    if not holds_revision_lock(session):
-        # The lock lives in the outer transaction (a rolled-back SAVEPOINT would release it on PostgreSQL);
-        # once held, re-read: another writer may have committed this very record while we waited.
-        lock_revisions(session)
-        if row is not None:
-            session.refresh(row)
-        else:
-            row = kind.find(session, item)
-        if row is not None and row.content_hash == digest:  # type: ignore[attr-defined]
-            return "unchanged", row.id  # type: ignore[attr-defined]
+    row = kind.find(session, item) if exists else None
     with session.begin_nested():
-        revision = next_revision(session)
         now = utcnow()
         inserting = row is None
         if row is None:
@@ -139,7 +145,7 @@ def _upsert_one(session: Session, kind: RecordKind[M, R], item: M, digest: str) 
             row.created_at = now  # type: ignore[attr-defined]
             session.add(row)
         row.content_hash = digest  # type: ignore[attr-defined]
-        row.revision = revision  # type: ignore[attr-defined]
+        row.revision = block.next()  # type: ignore[attr-defined]
         row.updated_at = now  # type: ignore[attr-defined]
         if hasattr(row, "imported_at"):
             row.imported_at = now
@@ -150,7 +156,7 @@ def _upsert_one(session: Session, kind: RecordKind[M, R], item: M, digest: str) 
         if kind.write_children is not None:
             kind.write_children(session, row, item, inserting)
         row_id: int = row.id  # type: ignore[attr-defined]
-    return ("inserted" if inserting else "updated"), row_id
+    return row_id, inserting
 
 
 def _safe_key(kind: RecordKind[M, R], item: Any) -> str:
