@@ -4,9 +4,10 @@
 #   postgresql                      : the throw-away PostgreSQL (scripts/pg_server.py)
 #   chromium + chromium-driver      : browser tests (Playwright drives /usr/bin/chromium; no `playwright install`)
 #   fonts-noto-cjk                  : Chinese text in screenshots
+#   python3 + python3-venv          : /usr/bin/python3 runs the stdlib-only server scripts; venv for .venv
 set -euo pipefail
 
-PACKAGES=(openjdk-17-jdk-headless maven postgresql chromium chromium-driver fonts-noto-cjk)
+PACKAGES=(python3 python3-venv openjdk-17-jdk-headless maven postgresql chromium chromium-driver fonts-noto-cjk)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -53,9 +53,17 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv || die "could not create .venv with $PYTHON"
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' </dev/null ||
-    die "pip install -e '.[dev]' failed"
-note "venv: $(.venv/bin/python -V 2>&1), installed -e '.[dev]'"
+# Editable install: code changes need no reinstall, only a changed pyproject.toml does (stamp in .venv).
+STAMP=.venv/.policykb-install-stamp
+WANT="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -x .venv/bin/policykb ]; then
+    note "venv: $(.venv/bin/python -V 2>&1), pyproject.toml unchanged since the last install"
+else
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' </dev/null ||
+        die "pip install -e '.[dev]' failed"
+    echo "$WANT" >"$STAMP"
+    note "venv: $(.venv/bin/python -V 2>&1), installed -e '.[dev]'"
+fi
 
 step "OpenSearch on 127.0.0.1:$OS_PORT (scripts/search_server.py)"
 if python3 scripts/search_server.py status --port "$OS_PORT"; then
