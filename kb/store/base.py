@@ -49,6 +49,13 @@ class StoreBase:
         except SQLAlchemyError as exc:
             raise StoreError(f"database migration failed: {exc}", message_zh="数据库迁移失败") from exc
 
+    def downgrade(self, revision: str) -> None:
+        """Revert the Alembic migrations down to ``revision`` (``base``: drop everything)."""
+        try:
+            schema.downgrade(self.engine, revision)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database downgrade failed: {exc}", message_zh="数据库回退失败") from exc
+
     def schema_revision(self) -> str | None:
         """The migration the database is at (None if never migrated)."""
         return schema.current_revision(self.engine)

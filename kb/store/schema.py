@@ -46,3 +46,8 @@ def is_fresh(engine: Engine) -> bool:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision``."""
     command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Revert migrations down to ``revision`` (``base`` drops every table)."""
+    command.downgrade(alembic_config(engine), revision)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from kb.errors import ValidationError
 from kb.store.base import StoreBase
@@ -47,6 +47,24 @@ class SyncMixin(StoreBase):
         with self.read_session() as session:
             row = session.get(SyncCheckpointRow, name)
             return row.revision if row is not None else 0
+
+    def sync_checkpoints(self) -> dict[str, int]:
+        """Every consumer's checkpoint, by name."""
+        with self.read_session() as session:
+            rows = session.execute(select(SyncCheckpointRow.name, SyncCheckpointRow.revision)).all()
+            return {name: revision for name, revision in rows}
+
+    def prune_tombstones(self, up_to_revision: int | None = None) -> int:
+        """Drop tombstones every consumer has passed (default: the lowest checkpoint); returns how many."""
+        limit = up_to_revision
+        if limit is None:
+            checkpoints = self.sync_checkpoints()
+            if not checkpoints:
+                return 0  # nobody has synced yet: every tombstone is still needed
+            limit = min(checkpoints.values())
+        with self.write_session() as session:
+            result = session.execute(delete(TombstoneRow).where(TombstoneRow.revision <= limit))
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def set_sync_checkpoint(self, name: str, revision: int) -> None:
         """Record that ``name`` has processed everything up to ``revision`` (may move back for a rebuild)."""

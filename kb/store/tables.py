@@ -112,6 +112,7 @@ class PolicyRow(RecordColumns, Base):
         cascade="all, delete-orphan",
         order_by="PolicyClauseRow.ordinal",
         lazy="selectin",
+        passive_deletes=True,  # ON DELETE CASCADE removes them; no need to load hundreds of clauses first
     )
 
 

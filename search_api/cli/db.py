@@ -61,6 +61,9 @@ def status(
         console.print(f"revision: {store.current_revision()}")
         for name, count in store.counts().items():
             console.print(f"{name:16} {count}")
+        for name, revision in sorted(store.sync_checkpoints().items()):
+            behind = store.current_revision() - revision
+            console.print(f"sync {name}: revision {revision} ({behind} behind)")
     except KBError as exc:
         console.print(f"[red]{exc.message_zh} / {exc}[/red]")
         raise typer.Exit(1) from exc

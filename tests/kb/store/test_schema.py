@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from kb.errors import ConfigurationError, StoreError
@@ -89,3 +89,13 @@ def test_db_refresh_validity_command(tmp_path: Path) -> None:
     assert "0" in result.output
     bad = runner.invoke(app, ["db", "refresh-validity", "--url", url, "--today", "明天"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_the_migration_chain_goes_down_and_up_again(store: Store) -> None:
+    store.upsert_policies([])  # a usable store
+    store.downgrade("base")
+    with store.engine.connect() as connection:
+        assert "policies" not in inspect(connection).get_table_names()
+    store.upgrade()
+    assert store.schema_revision() == head_revision()
+    assert store.current_revision() == 0 and store.count_policies() == 0

@@ -104,3 +104,17 @@ def test_unchanged_upserts_do_not_move_the_revision(store: Store) -> None:
     assert store.upsert_qa_pairs([make_qa("q1"), make_qa("q2")]).unchanged == 2
     assert store.current_revision() == revision
     assert list(store.iter_qa_pairs(since_revision=revision)) == []
+
+
+def test_tombstones_are_pruned_only_past_every_checkpoint(store: Store) -> None:
+    store.upsert_qa_pairs([make_qa("q1"), make_qa("q2")])
+    ids = [q.id for q in store.iter_qa_pairs()]
+    assert store.delete_qa_pair(ids[0]) and store.delete_qa_pair(ids[1])
+    first, second = (t.revision for t in store.iter_tombstones())
+    assert store.prune_tombstones() == 0  # no consumer has synced: keep everything
+
+    store.set_sync_checkpoint("fast", second)
+    store.set_sync_checkpoint("slow", first)
+    assert store.sync_checkpoints() == {"fast": second, "slow": first}
+    assert store.prune_tombstones() == 1
+    assert [t.revision for t in store.iter_tombstones()] == [second]
