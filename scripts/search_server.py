@@ -108,12 +108,21 @@ def load_cluster(port: int, nodes: int | None = None) -> Cluster:
 # ---------------------------------------------------------------- build: class path and launcher
 
 
-def _java() -> str:
-    home = os.environ.get("JAVA_HOME")
-    java = Path(home, "bin", "java") if home else shutil.which("java")
-    if not java:
-        raise SearchServerError("java not found: install openjdk-17-jdk-headless (scripts/system_deps.sh)")
-    return str(java)
+def _jdk_tool(name: str) -> str:
+    """``java``/``javac`` of a Java 17 JDK: OpenSearch 2.19 wants 17-21; the machine also has Temurin 25.
+
+    ``$POLICYKB_OPENSEARCH_JAVA_HOME`` wins; then Debian's OpenJDK 17; then whatever is on PATH.
+    JAVA_HOME is deliberately not used, since it may point at the newer JDK set for other tools.
+    """
+    homes = [os.environ.get("POLICYKB_OPENSEARCH_JAVA_HOME", ""), "/usr/lib/jvm/java-17-openjdk-amd64"]
+    for home in filter(None, homes):
+        tool = Path(home, "bin", name)
+        if tool.exists():
+            return str(tool)
+    found = shutil.which(name)
+    if not found:
+        raise SearchServerError(f"{name} not found: install openjdk-17-jdk-headless (scripts/system_deps.sh)")
+    return found
 
 
 def classpath(base: Path) -> str:
@@ -152,9 +161,7 @@ def launcher_classes(base: Path, cp: str) -> Path:
     out = base / "launcher" / key
     if (out / "NodeLauncher.class").exists():
         return out
-    javac = shutil.which("javac")
-    if not javac:
-        raise SearchServerError("javac not found: install openjdk-17-jdk-headless (scripts/system_deps.sh)")
+    javac = _jdk_tool("javac")
     out.mkdir(parents=True, exist_ok=True)
     cmd = [javac, "-cp", cp, "-d", str(out), str(LAUNCHER_SOURCE)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -239,7 +246,7 @@ def spawn_node(cluster: Cluster, node: int) -> int:
     ndir = cluster.node_dir(node)
     size = heap() or ("1g" if cluster.nodes == 1 else "640m")
     cmd = [
-        _java(),
+        _jdk_tool("java"),
         f"-Xms{size}",
         f"-Xmx{size}",
         "-XX:+ExitOnOutOfMemoryError",
