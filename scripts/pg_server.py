@@ -11,6 +11,7 @@ root the server runs as the ``postgres`` system user (created if missing). Creat
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import pwd
@@ -18,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -155,6 +157,13 @@ def _port_taken(port: int) -> bool:
 
 def start(port: int = DEFAULT_PORT) -> str:
     """initdb on first use, start if not up, create policykb_test; returns its SQLAlchemy URL."""
+    lock_dir = Path(tempfile.gettempdir())
+    with (lock_dir / f"policykb-pg-{port}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two test sessions starting at once must not both initdb
+        return _start_locked(port)
+
+
+def _start_locked(port: int) -> str:
     if not is_up(port):
         if _port_taken(port):
             raise PgServerError(f"port {port} is taken by something that is not PostgreSQL; use --port")
