@@ -83,6 +83,13 @@ def default_directory() -> DepartmentDirectory:
     return DepartmentDirectory.from_file()
 
 
+def title_issuer(title: str) -> str | None:
+    """The issuing body a title starts with (titles read 发文机关 + 关于 + 事由 + 文种)."""
+    head, sep, _ = title.partition("关于")
+    head = head.strip()
+    return head if sep and 2 <= len(head) <= 40 else None
+
+
 def suggest_department(
     candidates: Sequence[PolicyCandidate], directory: DepartmentDirectory, *, max_evidence: int = 5
 ) -> RouteSuggestion:
@@ -92,7 +99,12 @@ def suggest_department(
     for rank, policy in enumerate(candidates, start=1):
         weight = 1.0 / rank
         voted: set[str] = set()
-        for body in policy.issuing_bodies:
+        bodies = list(policy.issuing_bodies)
+        if not bodies:
+            # Many imported documents lack the 发文机关 field but name the issuer in the title.
+            issuer = title_issuer(policy.title)
+            bodies = [issuer] if issuer else []
+        for body in bodies:
             department = directory.department_for(body)
             if department and department.name not in voted:
                 votes[department.name] += weight
