@@ -20,7 +20,7 @@ from search_api.services.policy_search import SearchContext, log_search
 
 #: Engine candidates re-scored per lookup (more than shown, so confidence can reorder them).
 CANDIDATE_POOL = 20
-#: Closest entries shown when nothing is confident enough.
+#: Closest other entries shown beside the answers (or instead of them when there is none).
 NO_ANSWER_CANDIDATES = 3
 _INVALID_POLICY = {Validity.EXPIRED.value, Validity.REPEALED.value}
 
@@ -96,8 +96,13 @@ def search_qa(q: str, size: int, ctx: SearchContext, matcher: QAMatcher) -> QASe
         policy = policies.get(qa.policy_id) if qa.policy_id is not None else None
         ranked.append(_answer(match, qa, policy, today))
     threshold = result.threshold
-    # An expired answer must never be read out to a caller as the answer; it stays a candidate.
-    answers = [a for a in ranked if a.confidence >= threshold and a.validity == "有效"][:size]
+    # The matcher decides whether there is an answer at all; an expired entry is never read out to a caller
+    # as the answer (it stays a candidate), and the rest of the ranking is shown as alternatives.
+    answers: list[QAAnswerPublic] = []
+    if not result.no_answer:
+        answers = [a for a in ranked if a.confidence >= threshold and a.validity == "有效"][:size]
+    shown = {a.id for a in answers}
+    candidates = [a for a in ranked if a.id not in shown][:NO_ANSWER_CANDIDATES]
     took_ms = (time.perf_counter() - started) * 1000
     log_search(ctx, SearchQuery(text=cleaned.text), len(answers), took_ms, kind="qa")
     response = QASearchResponsePublic(
@@ -106,7 +111,7 @@ def search_qa(q: str, size: int, ctx: SearchContext, matcher: QAMatcher) -> QASe
         no_answer=not answers,
         threshold=threshold,
         answers=answers,
-        candidates=[] if answers else ranked[:NO_ANSWER_CANDIDATES],
+        candidates=candidates,
         took_ms=round(took_ms, 1),
     )
     if not answers:

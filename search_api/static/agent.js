@@ -71,13 +71,15 @@
 
   function show(body) {
     state.noAnswer = body.no_answer;
-    state.items = body.no_answer ? body.candidates : body.answers;
+    // Confident answers first, then the closest other entries (dashed) so the agent sees the alternatives.
+    state.items = body.answers.concat(body.candidates);
+    var answered = body.answers.length;
     results.textContent = "";
     state.items.forEach(function (item, i) {
       var li = document.createElement("li");
       li.setAttribute("role", "option");
       li.id = "qa-" + i;
-      li.className = "agent-result" + (body.no_answer ? " candidate" : "");
+      li.className = "agent-result" + (i >= answered ? " candidate" : "");
       var q = document.createElement("span");
       q.className = "q";
       q.innerHTML = item.question_html;  // server-escaped; only <mark> survives (search_api.sanitize)
@@ -92,7 +94,7 @@
     if (body.no_answer) {
       say(body.message_zh || "未找到可靠答案，可转入待答复清单（Alt+U）");
     } else {
-      say("找到 " + state.items.length + " 条答案");
+      say("找到 " + answered + " 条答案" + (body.candidates.length ? "，另有 " + body.candidates.length + " 条相近问答" : ""));
     }
     select(state.items.length && !body.no_answer ? 0 : -1);
   }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -80,7 +81,7 @@ def test_agent_console_keyboard_only(context: BrowserContext, live: LiveServer, 
     page.keyboard.type("灵活就业的社保补贴怎么申请", delay=20)
     first = page.locator("#agent-results li").first
     expect(first).to_contain_text("灵活就业人员怎么申请社保补贴")
-    expect(first).to_have_class("agent-result active")
+    expect(first).to_have_class("agent-result active")  # an answer, selected, not a dashed candidate
     detail = page.locator("#agent-detail")
     expect(detail.locator("#detail-answer")).to_contain_text("街道社区服务中心")
     expect(detail.locator("#detail-department")).to_contain_text("测试市人力资源和社会保障局")
@@ -98,10 +99,13 @@ def test_agent_console_keyboard_only(context: BrowserContext, live: LiveServer, 
     page.keyboard.type("创业补贴多少钱", delay=20)
     page.keyboard.press("Enter")
     expect(page.locator("#agent-results li").first).to_be_visible()
-    count = page.locator("#agent-results li").count()
-    if count > 1:
-        page.keyboard.press("ArrowDown")
-        expect(page.locator("#agent-results li").nth(1)).to_have_class("agent-result active")
+    # Answers come first, then the closest other entries: ArrowDown moves onto the second row.
+    expect(page.locator("#agent-results li")).not_to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#agent-results li").nth(1)).to_have_class(re.compile(r"\bactive\b"))
+    expect(page.locator("#agent-results li").first).not_to_have_class(re.compile(r"\bactive\b"))
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#agent-results li").first).to_have_class(re.compile(r"\bactive\b"))
 
     # Nothing fits: the no-answer panel, and one key sends the question to the unanswered list.
     page.keyboard.press("Escape")
