@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
 import subprocess
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+from scripts import pg_server
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -67,3 +71,24 @@ def test_status_reports_down_on_a_closed_port() -> None:
     )
     assert proc.returncode == 3
     assert proc.stdout.startswith("down ")
+
+
+def test_start_from_nothing_then_stop() -> None:
+    """initdb, start (as the postgres user when root), create policykb_test, stop: on a spare port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    home = pg_server.state_dir(port)
+    assert not home.exists()
+    try:
+        url = pg_server.start(port)
+        assert url == f"postgresql+psycopg://postgres@127.0.0.1:{port}/policykb_test"
+        assert pg_server.is_up(port)
+        assert pg_server.psql(port, "SELECT current_user", database="policykb_test") == "postgres"
+        assert pg_server.start(port) == url  # idempotent while up
+        assert pg_server.stop(port)
+        assert not pg_server.is_up(port)
+        assert not pg_server.stop(port)
+    finally:
+        pg_server.stop(port)
+        shutil.rmtree(home, ignore_errors=True)
