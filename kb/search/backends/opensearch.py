@@ -230,9 +230,13 @@ class EsSearchBackend(BaseSearchBackend):
 
     def execute(self, compiler: BaseQueryCompiler) -> dict[str, Any]:
         index = self.es_index(compiler.kind)
-        if not index.current_version():
-            return {"hits": {"total": {"value": 0}, "hits": []}}
-        return self.client.search(index.alias, compiler.compile())
+        try:
+            return self.client.search(index.alias, compiler.compile())
+        except SearchError as exc:
+            # No version behind the alias yet: nothing indexed, so nothing found (not an error).
+            if "HTTP 404" in str(exc) and "index_not_found" in str(exc):
+                return {"hits": {"total": {"value": 0}, "hits": []}}
+            raise
 
     def suggest(self, prefix: str, size: int = 10) -> list[str]:
         prefix = prefix.strip()

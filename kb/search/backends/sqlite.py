@@ -192,42 +192,50 @@ class SqliteSearchBackend(BaseSearchBackend):
             if compiler.kind is IndexKind.POLICIES:
                 names |= {p: table(row[0], p) for p in ("clauses", "clauses_fts")}
             try:
-                return self._execute(conn, compiler.kind, sq, names)
+                return self._execute(conn, compiler.kind, sq, names, compiler.query.highlight)
             except sqlite3.OperationalError as exc:
                 if "fts5" in str(exc) or "syntax" in str(exc):
                     raise QueryError(f"the query could not be compiled for FTS5: {exc}") from exc
                 raise
 
     def _execute(
-        self, conn: sqlite3.Connection, kind: IndexKind, sq: SqlQuery, names: dict[str, str]
+        self,
+        conn: sqlite3.Connection,
+        kind: IndexKind,
+        sq: SqlQuery,
+        names: dict[str, str],
+        compiler_highlight: bool,
     ) -> dict[str, Any]:
         cand = sq.candidates.format(**names)
         where = " AND ".join(w.format(**names) for w in sq.where) or "1"
         docs = names["docs"]
-
-        def select(cols: str, extra_from: str = "", extra_where: str = "") -> str:
-            return (
-                f"WITH {cand} SELECT {cols} FROM cand JOIN {docs} d ON d.id = cand.id"
-                f"{extra_from} WHERE {where}{extra_where}"
-            )
-
-        params = dict(sq.params)
-        page_sql = select(f"d.id, {sq.score_expr} AS score, d.data, d.body")
-        page_sql += f" ORDER BY {sq.order_by} LIMIT :_limit OFFSET :_offset"
-        rows = conn.execute(page_sql, {**params, "_limit": sq.limit, "_offset": sq.offset}).fetchall()
-        (total,) = conn.execute(select("count(*)"), params).fetchone()
+        # Score and filter the candidates once; page, total and every facet then read the small temp table.
+        conn.execute("DROP TABLE IF EXISTS temp.pk_hits")
+        conn.execute(
+            f"CREATE TEMP TABLE pk_hits AS WITH {cand} SELECT d.id AS id, {sq.score_expr} AS score "
+            f"FROM cand JOIN {docs} d ON d.id = cand.id WHERE {where}",
+            sq.params,
+        )
+        joined = f"temp.pk_hits h JOIN {docs} d ON d.id = h.id"
+        rows = conn.execute(
+            f"SELECT d.id, h.score AS score, d.data, d.body FROM {joined} ORDER BY {sq.order_by} "
+            "LIMIT ? OFFSET ?",
+            (sq.limit, sq.offset),
+        ).fetchall()
+        (total,) = conn.execute("SELECT count(*) FROM temp.pk_hits").fetchone()
         facets: dict[str, list[tuple[Any, int]]] = {}
         for name in sq.facets:
             column, is_list = FACET_COLUMNS[name]
             if is_list:
-                sql = select("j.value, count(*)", f", json_each(d.{column}) j")
-                sql += " GROUP BY j.value ORDER BY count(*) DESC, j.value LIMIT :_fs"
+                sql = f"SELECT j.value, count(*) FROM {joined}, json_each(d.{column}) j GROUP BY j.value"
+                sql += " ORDER BY count(*) DESC, j.value LIMIT ?"
             else:
-                sql = select(f"d.{column}, count(*)", "", f" AND d.{column} IS NOT NULL")
-                sql += f" GROUP BY d.{column} ORDER BY count(*) DESC, d.{column} LIMIT :_fs"
-            facets[name] = [(v, c) for v, c in conn.execute(sql, {**params, "_fs": sq.facet_size})]
+                sql = f"SELECT d.{column}, count(*) FROM {joined} WHERE d.{column} IS NOT NULL"
+                sql += f" GROUP BY d.{column} ORDER BY count(*) DESC, d.{column} LIMIT ?"
+            facets[name] = [(v, c) for v, c in conn.execute(sql, (sq.facet_size,))]
         ids = [r[0] for r in rows]
-        highlights = self._highlights(conn, kind, sq, names, ids) if ids and sq.highlight_match else {}
+        wanted = ids and sq.highlight_match and compiler_highlight
+        highlights = self._highlights(conn, kind, sq, names, ids) if wanted else {}
         clauses = self._clauses(conn, sq, names, ids) if ids and kind is IndexKind.POLICIES else {}
         return {"rows": rows, "total": total, "facets": facets, "highlights": highlights, "clauses": clauses}
 

@@ -65,11 +65,11 @@ LAYOUTS: dict[IndexKind, FtsLayout] = {
     IndexKind.GLOSSARY: _layout(GLOSSARY_FIELD_BOOSTS, {}),
 }
 
+# Large columns (data, body) come last: SQLite reads a row's columns in order, so filters and facets on the
+# small columns never walk the overflow pages of a long body.
 _DOCS_COLUMNS: dict[IndexKind, str] = {
     IndexKind.POLICIES: """
         id INTEGER PRIMARY KEY,
-        data TEXT NOT NULL,
-        body TEXT NOT NULL DEFAULT '',
         title TEXT NOT NULL,
         source TEXT NOT NULL,
         doc_number_key TEXT,
@@ -81,20 +81,22 @@ _DOCS_COLUMNS: dict[IndexKind, str] = {
         issuing_bodies TEXT NOT NULL DEFAULT '[]',
         subject_category TEXT NOT NULL DEFAULT '[]',
         audiences TEXT NOT NULL DEFAULT '[]',
-        interpretation_ids TEXT NOT NULL DEFAULT '[]'
+        interpretation_ids TEXT NOT NULL DEFAULT '[]',
+        data TEXT NOT NULL,
+        body TEXT NOT NULL DEFAULT ''
     """,
     IndexKind.QA: """
         id INTEGER PRIMARY KEY,
-        data TEXT NOT NULL,
-        body TEXT NOT NULL DEFAULT '',
         status TEXT NOT NULL,
-        source TEXT NOT NULL
+        source TEXT NOT NULL,
+        data TEXT NOT NULL,
+        body TEXT NOT NULL DEFAULT ''
     """,
     IndexKind.GLOSSARY: """
         id INTEGER PRIMARY KEY,
+        term TEXT NOT NULL,
         data TEXT NOT NULL,
-        body TEXT NOT NULL DEFAULT '',
-        term TEXT NOT NULL
+        body TEXT NOT NULL DEFAULT ''
     """,
 }
 
