@@ -136,8 +136,8 @@ def _write_one(
     if provenance is not None and ":" in provenance.source:
         # 'source:source_id' keys split at the first colon; a colon in the source would link the wrong record.
         raise ValidationError(f"source {provenance.source!r} contains ':': use letters, digits, '_' or '-'")
-    row = kind.find(session, item) if exists else None
-    with session.begin_nested():
+    with session.begin_nested():  # everything that touches the database, so a failure spoils only this record
+        row = kind.find(session, item) if exists else None
         now = utcnow()
         inserting = row is None
         if row is None:
