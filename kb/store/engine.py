@@ -39,7 +39,8 @@ def create_store_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
-    return create_engine(parsed, echo=echo, pool_pre_ping=True, future=True)
+    # FastAPI runs sync handlers on a 40-thread pool; a few more connections than the default 5+10.
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
