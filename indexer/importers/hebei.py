@@ -30,6 +30,7 @@ from kb.models import Attachment, DocumentType, Interpretation, Policy, Provenan
 
 NAME = "hebei"
 DESCRIPTION = "河北省政府及厅局 documents.jsonl.gz (文件, 解读, 年报) + interpretation_links.jsonl"
+ROW_FILES = ("documents.jsonl.gz",)
 DEFAULT_PATH = "hebei"
 SHORT_TEXT = 50
 _ANNUAL = re.compile(r"(信息公开.{0,6}年度报告|信息公开年报|年度报告$)")
@@ -143,7 +144,9 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
         if row.get("doc_kind") == "解读" or is_interpretation_title(str(row["title"])):
             interpretations.append((line, row))
             continue
-        yield _policy(row, report), line
+        policy = _policy(row, report)
+        context.policy_index.add(policy)  # the runner adds it too; needed here when called directly
+        yield policy, line
     explicit = _explicit_links(root, report)
     for line, row in interpretations:
         yield _interpretation(row, report, context, explicit), line

@@ -55,6 +55,7 @@ def _policy(row: dict[str, Any]) -> Policy:
 def records(path: Path, report: ImportReport, context: ImportContext) -> Iterator[tuple[Record, int]]:
     """All laws; within a title+region group the newest is current and the older ones are 修订 (amended)."""
     groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    seen_ids: set[str] = set()
     for line, row in read_jsonl(path, report):
         if not clean(row.get("id")) or not clean(row.get("title")):
             report.error(path, line, "missing id or title")
@@ -62,6 +63,11 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
         if not clean(row.get("text")):
             report.error(path, line, f"{row['title']}: empty text")
             continue
+        if row["id"] in seen_ids:
+            # The same law filed under two categories (宪法相关法 and 行政法): one record, not two versions.
+            report.note("same id listed twice (two categories), kept once")
+            continue
+        seen_ids.add(row["id"])
         groups[(str(row["title"]).strip(), clean(row.get("region")) or "")].append((line, row))
     repealed = _repealed_titles(groups)
     for rows in groups.values():

@@ -42,6 +42,13 @@ def normalize_title(title: str) -> str:
     return _TITLE_NOISE.sub("", title).replace("（", "(").replace("）", ")")
 
 
+def _about(title: str) -> str | None:
+    """'河北省人民政府关于完善…的通知' -> '关于完善…的通知' (None when too short to be specific)."""
+    position = title.find("关于")
+    about = title[position:] if position >= 0 else ""
+    return about if len(about) >= 12 else None
+
+
 def named_titles(text: str) -> list[str]:
     """Every 《title》 in the text, in order, without duplicates."""
     return list(dict.fromkeys(m.strip() for m in _NAMED.findall(text)))
@@ -53,6 +60,7 @@ class PolicyIndex:
 
     by_doc_key: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_title: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_about: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, policy: Policy) -> None:
         key = record_key(policy.provenance)
@@ -62,12 +70,20 @@ class PolicyIndex:
         for title in titles:
             if len(title) >= 6 and key not in self.by_title[title]:
                 self.by_title[title].append(key)
+            about = _about(title)
+            if about and key not in self.by_about[about]:
+                self.by_about[about].append(key)
 
     def by_number(self, doc_key: str) -> list[str]:
         return list(self.by_doc_key.get(doc_key, []))
 
     def titled(self, title: str) -> list[str]:
-        return list(self.by_title.get(normalize_title(title), []))
+        """Exact normalized title first; else the part from 关于 on (issuer prefixes vary)."""
+        exact = self.by_title.get(normalize_title(title), [])
+        if exact:
+            return list(exact)
+        about = _about(normalize_title(title))
+        return list(self.by_about.get(about, [])) if about else []
 
 
 @dataclass

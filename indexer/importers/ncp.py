@@ -13,6 +13,7 @@ from kb.models import Policy, Provenance, QAPair
 
 NAME = "ncp"
 DESCRIPTION = "新冠疫情期间政策文件 corpus_docs.jsonl + 简明问答 qa_pairs_dev.jsonl"
+ROW_FILES = ("corpus_docs.jsonl", "qa_pairs_dev.jsonl")
 DEFAULT_PATH = "ncp_qa"
 _TITLE_WORDS = re.compile(r"(关于|通知|通告|公告|办法|措施|意见|方案|规定|指南|决定|问答|细则|政策)")
 

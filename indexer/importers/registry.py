@@ -25,12 +25,19 @@ class Progress(Protocol):
     def update(self, completed: int) -> None: ...
 
 
-def _total_rows(path: Path) -> int | None:
-    files = (
-        [path] if path.is_file() else [p for p in path.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz"))]
-    )
+def _total_rows(path: Path, module: ModuleType) -> int | None:
+    """Rows the progress bar expects: the dataset's own files (ROW_FILES) or every JSONL in the folder."""
+    if path.is_file():
+        files = [path]
+    else:
+        names = getattr(module, "ROW_FILES", None)
+        files = (
+            [path / n for n in names]
+            if names
+            else [p for p in path.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz"))]
+        )
     try:
-        return sum(count_lines(p) for p in files)
+        return sum(count_lines(p) for p in files if p.exists())
     except OSError:
         return None
 
@@ -56,8 +63,9 @@ def run_records(
         if isinstance(record, Policy):
             context.policy_index.add(record)
         batcher.add(record, line=line)
+        # Records done (plus rows rejected), not rows read: some datasets read everything before yielding.
         if progress is not None and count % 50 == 0:
-            progress.update(report.rows_read)
+            progress.update(count + len(report.errors))
     batcher.close()
     if progress is not None:
         progress.update(report.rows_read)
@@ -89,7 +97,7 @@ def import_dataset(
         context=context,
         progress=progress,
         batch_size=batch_size,
-        total=_total_rows(path),
+        total=_total_rows(path, module),
     )
 
 
