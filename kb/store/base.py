@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from kb.errors import ConflictError, StoreError
+from kb.errors import ConflictError, StoreError, ValidationError
 from kb.settings import Settings, get_settings
 from kb.store import schema
 from kb.store.engine import create_store_engine, writer_engine
@@ -92,6 +92,11 @@ class StoreBase:
             except StaleDataError as exc:
                 raise ConflictError(
                     f"the record was changed by someone else meanwhile: reload it and try again ({exc})"
+                ) from exc
+            except IntegrityError as exc:
+                raise ValidationError(
+                    f"the change breaks a database rule (duplicate key or unknown linked id): {exc.orig}",
+                    message_zh="数据与已有记录冲突或引用了不存在的记录",
                 ) from exc
             except OperationalError as exc:
                 raise StoreError(f"database write failed: {exc.orig}") from exc

@@ -108,3 +108,19 @@ def test_readers_see_committed_data_while_a_writer_holds_the_lock(store: Store) 
         session.rollback()
     after = store.get_policy_by_key("test", "p1")
     assert after is not None and after.title == "已提交的标题"
+
+
+def test_update_qa_pair_needs_a_stored_pair(store: Store) -> None:
+    from kb.errors import NotFoundError, ValidationError
+
+    with pytest.raises(ValidationError, match=r"qa\.id"):
+        store.update_qa_pair(make_qa("q1"))
+    with pytest.raises(NotFoundError):
+        store.update_qa_pair(make_qa("q1", id=12345))
+    store.upsert_qa_pairs([make_qa("q1")])
+    qa = store.get_qa_pair_by_key("test", "q1")
+    assert qa is not None
+    with pytest.raises(ValidationError, match="unknown linked id"):
+        store.update_qa_pair(qa.model_copy(update={"policy_id": 777}))
+    unchanged = store.get_qa_pair_by_key("test", "q1")
+    assert unchanged is not None and unchanged.policy_id is None and unchanged.version == 1
