@@ -72,6 +72,8 @@ class DepartmentDirectory:
 
     def department_for(self, text: str) -> Department | None:
         """The department whose longest fragment occurs in ``text`` (an issuing body or a category)."""
+        # 人民政府 contains 民政: a government's general office is not the civil-affairs bureau.
+        text = text.replace("人民政府", "政府")
         for fragment, department in self._fragments:
             if fragment in text:
                 return department
@@ -116,6 +118,12 @@ def suggest_department(
                 if department and department.name not in voted:
                     votes[department.name] += weight / 2
                     voted.add(department.name)
+        if not voted:
+            # Last, the title's subject (河北省城镇供水用水管理办法 → 住建): weaker, but often all there is.
+            department = directory.department_for(policy.title)
+            if department:
+                votes[department.name] += weight / 2
+                voted.add(department.name)
         if voted and len(evidence) < max_evidence:
             evidence.append(
                 RouteEvidence(
