@@ -60,6 +60,7 @@ class Cluster:
     port: int
     nodes: int
     state_dir: Path
+    heap: str = ""  # -Xms/-Xmx per node; "" = $POLICYKB_OPENSEARCH_HEAP or 1g (one node) / 640m (three)
 
     @property
     def home(self) -> Path:
@@ -91,18 +92,30 @@ class Cluster:
     def pid_file(self, node: int) -> Path:
         return self.node_dir(node) / "node.pid"
 
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.http_port(n)}" for n in range(1, self.nodes + 1)]
+
+    def kill_node(self, node: int, sig: signal.Signals = signal.SIGKILL) -> bool:
+        return kill_node(self.port, node, sig, base=self.state_dir)
+
+    def start_node(self, node: int, timeout_s: float = 180) -> None:
+        start_node(self.port, node, timeout_s, base=self.state_dir)
+
+    def stop(self) -> bool:
+        return stop(self.port, base=self.state_dir)
+
 
 def state_dir() -> Path:
     return Path(os.environ.get("POLICYKB_OPENSEARCH_STATE_DIR", REPO / "var" / "opensearch")).resolve()
 
 
-def load_cluster(port: int, nodes: int | None = None) -> Cluster:
-    """The cluster on ``port``: its node count from the saved cluster.json unless given."""
-    base = state_dir()
-    meta = base / str(port) / "cluster.json"
-    if nodes is None:
-        nodes = json.loads(meta.read_text())["nodes"] if meta.exists() else 1
-    return Cluster(port=port, nodes=nodes, state_dir=base)
+def load_cluster(port: int, nodes: int | None = None, base: Path | None = None) -> Cluster:
+    """The cluster on ``port`` under ``base`` (default state_dir()), as its cluster.json describes it."""
+    base = base or state_dir()
+    meta_file = base / str(port) / "cluster.json"
+    meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
+    return Cluster(port=port, nodes=nodes or meta.get("nodes", 1), state_dir=base, heap=meta.get("heap", ""))
 
 
 # ---------------------------------------------------------------- build: class path and launcher
@@ -232,6 +245,15 @@ def _port_in_use(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def free_base_port(nodes: int, first: int = 9241, last: int = 9400) -> int:
+    """A base port in [first, last] whose HTTP and transport ports for ``nodes`` nodes are all free."""
+    for base in range(first, last - nodes + 2, nodes + 2):
+        ports = [base + i for i in range(nodes)] + [base + TRANSPORT_OFFSET + i for i in range(nodes)]
+        if not any(_port_in_use(p) for p in ports):
+            return base
+    raise SearchServerError(f"no free block of {nodes} HTTP + {nodes} transport ports from {first} to {last}")
+
+
 def spawn_node(cluster: Cluster, node: int) -> int:
     """Start node ``node`` detached (own session, no stdin); returns its pid."""
     for port in (cluster.http_port(node), cluster.transport_port(node)):
@@ -244,7 +266,7 @@ def spawn_node(cluster: Cluster, node: int) -> int:
     classes = launcher_classes(base, cp)
     write_config(cluster, node)
     ndir = cluster.node_dir(node)
-    size = heap() or ("1g" if cluster.nodes == 1 else "640m")
+    size = cluster.heap or heap() or ("1g" if cluster.nodes == 1 else "640m")
     cmd = [
         _jdk_tool("java"),
         f"-Xms{size}",
@@ -339,10 +361,12 @@ def _locked(base: Path) -> Iterator[None]:
 # ---------------------------------------------------------------- commands (also the Python API)
 
 
-def start(port: int, nodes: int = 1, timeout_s: float | None = None) -> Cluster:
+def start(
+    port: int, nodes: int = 1, timeout_s: float | None = None, base: Path | None = None, heap: str = ""
+) -> Cluster:
     """Start the cluster on ``port`` unless already up; raise SearchServerError with log tails on failure."""
     timeout_s = timeout_s or float(os.environ.get("POLICYKB_OPENSEARCH_START_TIMEOUT", "180"))
-    cluster = load_cluster(port, nodes)
+    cluster = Cluster(port=port, nodes=nodes, state_dir=base or state_dir(), heap=heap)
     with _locked(cluster.state_dir):
         meta = cluster.home / "cluster.json"
         if meta.exists() and json.loads(meta.read_text())["nodes"] != nodes:
@@ -354,7 +378,7 @@ def start(port: int, nodes: int = 1, timeout_s: float | None = None) -> Cluster:
         if up is not None and int(str(up.get("number_of_nodes", 0))) >= nodes:
             return cluster
         cluster.home.mkdir(parents=True, exist_ok=True)
-        meta.write_text(json.dumps({"nodes": nodes, "port": port, "url": cluster.url}) + "\n")
+        meta.write_text(json.dumps({"nodes": nodes, "port": port, "url": cluster.url, "heap": heap}) + "\n")
         started = [n for n in range(1, nodes + 1) if node_pid(cluster, n) is None]
         for n in started:
             spawn_node(cluster, n)
@@ -387,22 +411,22 @@ def _stop_node(cluster: Cluster, node: int, sig: signal.Signals, wait_s: float) 
     return True
 
 
-def stop(port: int) -> bool:
+def stop(port: int, base: Path | None = None) -> bool:
     """SIGTERM every node of the cluster on ``port`` and wait; True if any was running."""
-    cluster = load_cluster(port)
+    cluster = load_cluster(port, base=base)
     with _locked(cluster.state_dir):
         stopped = [_stop_node(cluster, n, signal.SIGTERM, 60) for n in range(1, cluster.nodes + 1)]
     return any(stopped)
 
 
-def kill_node(port: int, node: int, sig: signal.Signals = signal.SIGKILL) -> bool:
-    """Kill one node (SIGKILL by default: a crash, not a clean shutdown)."""
-    return _stop_node(load_cluster(port), node, sig, 30)
+def kill_node(port: int, node: int, sig: signal.Signals = signal.SIGKILL, base: Path | None = None) -> bool:
+    """Kill one node (SIGKILL by default: a crash, not a clean shutdown); True if it was running."""
+    return _stop_node(load_cluster(port, base=base), node, sig, 30)
 
 
-def start_node(port: int, node: int, timeout_s: float = 180) -> Cluster:
+def start_node(port: int, node: int, timeout_s: float = 180, base: Path | None = None) -> Cluster:
     """Start one stopped node again and wait until the cluster has all its nodes."""
-    cluster = load_cluster(port)
+    cluster = load_cluster(port, base=base)
     with _locked(cluster.state_dir):
         if node_pid(cluster, node) is None:
             spawn_node(cluster, node)

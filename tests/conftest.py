@@ -104,6 +104,26 @@ def os_index_prefix(opensearch_url: str) -> Iterator[str]:
     _delete_indices(opensearch_url, f"{prefix}*")
 
 
+@pytest.fixture(scope="session")
+def opensearch_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[search_server.Cluster]:
+    """A private three-node cluster (one JVM per node, 512 MiB each) for fault tests; stopped at session end.
+
+    ``cluster.urls`` lists the nodes' HTTP URLs; ``cluster.kill_node(n)`` (SIGKILL) and
+    ``cluster.start_node(n)`` (waits until it rejoined) drive faults. A test that kills a node must start it
+    again before it returns.
+    """
+    base = tmp_path_factory.mktemp("opensearch-cluster")
+    try:
+        port = search_server.free_base_port(3)
+        cluster = search_server.start(port, nodes=3, timeout_s=300, base=base, heap="512m")
+    except search_server.SearchServerError as exc:
+        pytest.fail(f"could not start a three-node OpenSearch with scripts/search_server.py:\n{exc}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 # ---------------------------------------------------------------- PostgreSQL
 
 
