@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, Field
@@ -76,21 +77,25 @@ def load_mapping(path: Path) -> ColumnMapping:
 
 def _value(row: dict[str, Any], rule: str | ColumnRule) -> Any:
     rule = ColumnRule(column=rule) if isinstance(rule, str) else rule
-    if rule.column not in row:
-        raise KeyError(rule.column)
-    value = row[rule.column]
+    value = row.get(rule.column)  # absent in a JSONL row = empty; required fields then fail validation
     if rule.split is not None:
         return split_list(clean(value), rule.split)
     return value
 
 
+def _types_of(model: type[BaseModel], field: str) -> set[Any]:
+    annotation = model.model_fields[field].annotation if field in model.model_fields else None
+    args = set(get_args(annotation)) or {annotation}
+    return {get_origin(a) or a for a in args}
+
+
 def _coerce(field: str, value: Any, model: type[BaseModel]) -> Any:
-    annotation = str(model.model_fields[field].annotation) if field in model.model_fields else ""
-    if "date" in annotation and "datetime" not in annotation:
+    types = _types_of(model, field)
+    if date in types and datetime not in types:
         return parse_date(value)
     if field == "validity":
         return parse_validity(clean(value))
-    if "list" in annotation and not isinstance(value, list):
+    if list in types and not isinstance(value, list):
         return split_list(clean(value))
     if isinstance(value, str | int | float) or value is None:
         return clean(value)
@@ -131,15 +136,19 @@ def make_records(mapping: ColumnMapping) -> RecordsFn:
     """A records() function for the runner, bound to one mapping."""
 
     def records(path: Path, report: ImportReport, context: ImportContext) -> Iterator[tuple[Record, int]]:
+        columns = {r if isinstance(r, str) else r.column for r in mapping.columns.values()}
+        seen: set[str] = set()
         for line, row in read_rows(path, report, sheet=mapping.sheet):
+            seen.update(c for c in columns if c in row)
             try:
                 yield row_to_record(mapping, row, context), line
-            except KeyError as exc:
-                report.error(path, line, f"column {exc.args[0]!r} missing (缺少列)")
             except PydanticValidationError as exc:
                 problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
                 report.error(path, line, problems)
             except ValueError as exc:
                 report.error(path, line, str(exc))
+        for column in sorted(columns - seen):
+            # Most likely a typo in the mapping file: say so once instead of failing every row silently.
+            report.error(path, 0, f"mapped column {column!r} never appears in the file (映射的列不存在)")
 
     return records
