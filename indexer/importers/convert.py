@@ -54,7 +54,7 @@ def doc_numbers_in(text: str) -> list[tuple[str, str, int]]:
     return [(d.raw, d.key, d.start) for d in find_doc_numbers(text)]
 
 
-# Crawled texts often lost their line breaks ('…制定本办法。第二条 …'); the clause splitter needs a 第X条 heading
+# Crawled texts often lost their line breaks ('…本办法。第二条 …'); the clause splitter needs a 第X条 heading
 # at a line start, so a break is put back after a sentence end. Only the split sees this, not the stored text.
 _LOST_BREAK = re.compile(
     r"(?<=[。；：:！？”])\s*(?=第[一二三四五六七八九十百零〇两\d]+条(?:之[一二三四五六七八九十])?[\s　])"
