@@ -16,7 +16,10 @@ from analyzers.normalizers import normalize_aligned
 from synonyms import load_word_list
 
 BOUNDARIES_FILE = "docnumber_boundaries.txt"
-MAX_AGENCY_CHARS = 12
+MAX_AGENCY_CHARS = 20
+#: Document types that are never an agency code by themselves.
+_CONJUNCTIONS = "和与及或并"
+_TYPE_ONLY = frozenset({"令", "公告", "通告", "函", "发", "字", "文", "号"})
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _OPEN = "〔\\[【〖［(（"
@@ -31,6 +34,15 @@ _YEAR_FORM = rf"{_AGENCY} ?{_YEAR} ?年 ?第? ?{_SERIAL} ?(?P<hao>号)"
 # 国令第707号 / 省政府令第5号 — no year, only for 令 (orders are numbered without years).
 _ORDER_FORM = rf"(?P<agency>[{_HAN}]{{0,39}}令) ?第 ?{_SERIAL} ?(?P<hao>号)"
 _FORMS = [re.compile(f) for f in (_BRACKET_FORM, _YEAR_FORM, _ORDER_FORM)]
+# Cheap patterns for what follows the agency code; find_doc_numbers searches these, then walks back over
+# the Han run before them, instead of trying a 40-character agency at every Han position.
+_TAILS = [
+    (re.compile(rf"(?<=[{_HAN}]) ?[{_OPEN}] ?(?:19[4-9]|20\d)\d ?[{_CLOSE}]"), _FORMS[0], 0),
+    (re.compile(rf"(?<=[{_HAN}]) ?(?:19[4-9]|20\d)\d ?年 ?第? ?\d"), _FORMS[1], 0),
+    (re.compile(rf"(?<=[{_HAN}])令 ?第 ?\d"), _FORMS[2], 1),
+]
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_MAX_RUN = 40
 # 国发〔2018〕39号、40号: a second serial that shares agency and year.
 _FOLLOW_ON = re.compile(rf" ?[、,和及与] ?第? ?{_SERIAL} ?号")
 _NOT_AFTER = re.compile(r"[\d.]")
@@ -60,20 +72,28 @@ def _boundaries() -> tuple[str, ...]:
 
 
 def trim_agency(candidate: str) -> str:
-    """Cut running text off an agency candidate: 按照国发 → 国发, 的实施意见冀政字 → 冀政字."""
+    """Cut running text off an agency candidate: 按照国发 → 国发, 国务院办公厅国办发 → 国办发.
+
+    The cut goes after the last boundary word that still leaves a real code: at least two characters and
+    not a bare document type (国家档案局令 keeps its name, since 令 alone is no agency).
+    """
     candidate = candidate[-MAX_AGENCY_CHARS:]
-    cut = 0
+    best = 0
     for word in _boundaries():
-        position = candidate.rfind(word)
+        position = candidate.find(word)
         while position >= 0:
             end = position + len(word)
             # 中华人民共和国主席令: the 和 of 共和国 is part of the name, not a conjunction.
             part_of_name = word == "和" and candidate[max(0, position - 1):end + 1] == "共和国"
-            if end < len(candidate) and not part_of_name:
-                cut = max(cut, end)
-                break
-            position = candidate.rfind(word, 0, position)
-    return candidate[cut:]
+            remainder = candidate[end:]
+            if end > best and not part_of_name and len(remainder) >= 2 and remainder not in _TYPE_ONLY:
+                best = end
+            position = candidate.find(word, position + 1)
+    agency = candidate[best:]
+    # …39号和国发〔2018〕40号: the conjunction left after the cut joins two numbers, it is not part of a code.
+    while len(agency) > 2 and agency[0] in _CONJUNCTIONS:
+        agency = agency[1:]
+    return agency
 
 
 def _build(text: str, match: re.Match[str], agency: str, agency_start: int) -> DocNumber:
@@ -95,17 +115,30 @@ def _follow_ons(text: str, folded: str, first: DocNumber) -> list[DocNumber]:
     return found
 
 
+def _candidates(folded: str) -> list[re.Match[str]]:
+    """Full-form matches anchored at the Han run before each tail."""
+    out: list[re.Match[str]] = []
+    for tail, form, agency_extra in _TAILS:
+        for hit in tail.finditer(folded):
+            agency_end = hit.start() + agency_extra
+            start = agency_end
+            while start > 0 and agency_end - start < _MAX_RUN and _HAN_CHAR.match(folded, start - 1):
+                start -= 1
+            match = form.match(folded, start)
+            if match is not None and match.end("agency") == agency_end:
+                out.append(match)
+    return out
+
+
 def find_doc_numbers(text: str) -> list[DocNumber]:
     """Every 文号 in running text, in order of appearance, with offsets into ``text``."""
     folded = normalize_aligned(text)
     found: list[DocNumber] = []
     taken_until = 0
-    candidates = sorted(
-        (m for form in _FORMS for m in form.finditer(folded)), key=lambda m: (m.start("serial"), -m.end())
-    )
+    candidates = sorted(_candidates(folded), key=lambda m: (m.start("serial"), -m.end()))
     for match in candidates:
-        if _NOT_AFTER.match(folded, match.end()):
-            continue  # 国发〔2018〕39.5 or a longer digit run is not a serial
+        if match.group("hao") is None and _NOT_AFTER.match(folded, match.end()):
+            continue  # without 号, 国发〔2018〕39.5 or a longer digit run is not a serial
         agency = trim_agency(match.group("agency"))
         agency_start = match.end("agency") - len(agency)
         if len(agency) < 2 or agency_start < taken_until:
@@ -129,10 +162,11 @@ def parse_doc_number(value: str) -> DocNumber | None:
         match = form.fullmatch(stripped)
         if match is None:
             continue
-        agency = match.group("agency")
-        if len(agency) > MAX_AGENCY_CHARS * 2:
+        agency = trim_agency(match.group("agency"))
+        if len(agency) < 2 or len(match.group("agency")) > MAX_AGENCY_CHARS * 2:
             return None
-        end = start + len(stripped)
+        start += match.end("agency") - len(agency)
+        end = len(folded) - (len(folded) - len(folded.rstrip(_STRIP)))
         year = int(match.group("year")) if "year" in match.re.groupindex else None
         serial = int(match.group("serial"))
         return DocNumber(value[start:end], make_key(agency, year, serial), agency, year, serial, start, end)

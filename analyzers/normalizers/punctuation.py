@@ -6,7 +6,7 @@ GB/T 9704 文号 brackets 〔〕, so 国发[2018]39号 and 国发【2018】39号
 
 from __future__ import annotations
 
-from analyzers.normalizers.base import Normalizer
+from analyzers.normalizers.base import CharMap, Normalizer
 
 _GROUPS = {
     '"': "“”„‟〝〞〟「」『』﹁﹂﹃﹄",
@@ -17,12 +17,13 @@ _GROUPS = {
     "~": "〜～∼",
     "·": "•‧∙・･",
 }
-_TABLE = {ord(char): target for target, chars in _GROUPS.items() for char in chars}
+_TABLE = {char: target for target, chars in _GROUPS.items() for char in chars}
+_MAP = CharMap(_TABLE)
 
 
 def unify_punctuation(text: str) -> str:
     """Map punctuation variants to one form each (“”「」→", 【】[]→〔〕, —–→-, •・→·)."""
-    return text.translate(_TABLE)
+    return _MAP.apply(text)
 
 
 PUNCTUATION = Normalizer("punctuation", True, unify_punctuation)

@@ -28,21 +28,32 @@ def _opencc() -> opencc.OpenCC:
 
 @lru_cache(maxsize=65536)
 def _convert_char(char: str) -> str:
-    converted: str = _opencc().convert(char)
+    converted = _convert(char)
     return converted if len(converted) == 1 else char
+
+
+def _convert(text: str) -> str:
+    # OpenCC t2s is not idempotent for a few characters (薴 → 苧 → 苎), so convert until nothing changes.
+    converted: str = _opencc().convert(text)
+    for _ in range(3):
+        again: str = _opencc().convert(converted)
+        if again == converted:
+            break
+        converted = again
+    return converted
 
 
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones; phrase rules apply where they keep the length."""
     if not _HAN.search(text):
         return text
-    converted: str = _opencc().convert(text)
+    converted = _convert(text)
     if len(converted) == len(text):
         return converted
     out: list[str] = []
     for match in _CHUNK.finditer(text):
         chunk = match.group()
-        piece: str = _opencc().convert(chunk)
+        piece = _convert(chunk)
         out.append(piece if len(piece) == len(chunk) else "".join(_convert_char(c) for c in chunk))
     return "".join(out)
 

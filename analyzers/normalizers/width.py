@@ -12,10 +12,11 @@ Kept as written (NFKC would change their meaning for a reader):
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
-from analyzers.normalizers.base import Normalizer
+from analyzers.normalizers.base import CharMap, Normalizer, scanned_code_points
 
 _KEEP_RANGES = (
     (0x2460, 0x24FF),  # ① … ⓿ enclosed alphanumerics
@@ -37,7 +38,6 @@ def is_kept(char: str) -> bool:
     return any(low <= code <= high for low, high in _KEEP_RANGES)
 
 
-@lru_cache(maxsize=65536)
 def _fold_char(char: str) -> str:
     if is_kept(char):
         return char
@@ -47,27 +47,38 @@ def _fold_char(char: str) -> str:
     return folded if len(folded) == 1 else char
 
 
+@lru_cache(maxsize=1)
+def _fold_map() -> CharMap:
+    """Every character that folds to a different single character."""
+    table: dict[str, str] = {}
+    for cp in scanned_code_points():
+        char = chr(cp)
+        if not char.isascii() and unicodedata.is_normalized("NFKC", char):
+            continue
+        folded = _fold_char(char)
+        if folded != char:
+            table[char] = folded
+    return CharMap(table)
+
+
+_KEPT = re.compile("([" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _KEEP_RANGES) + "]+)")
+_ASCII_UPPER = re.compile("[A-Z]+")
+
+
 def fold_width_chars(text: str) -> str:
     """Char-by-char NFKC (Ａ→a, １→1, 　→space, ⼀→一) wherever NFKC yields exactly one character."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    return _fold_map().apply(text)
 
 
 def fold_width_full(text: str) -> str:
     """NFKC of the whole text except the kept symbols, including multi-char expansions (Ⅳ→iv, ﬁ→fi)."""
-    out: list[str] = []
-    run: list[str] = []
-    for char in text:
-        if is_kept(char):
-            out.append(unicodedata.normalize("NFKC", "".join(run)))
-            out.append(char)
-            run.clear()
-        else:
-            run.append(char)
-    out.append(unicodedata.normalize("NFKC", "".join(run)))
-    folded = "".join(out)
-    return "".join(c.lower() if c.isascii() else c for c in folded)
+    if not unicodedata.is_normalized("NFKC", text):
+        pieces = _KEPT.split(text)
+        # split() with a group alternates: even indexes are ordinary text, odd ones the kept symbols.
+        text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(pieces))
+    return _ASCII_UPPER.sub(lambda m: m.group().lower(), text)
 
 
 WIDTH_CHARS = Normalizer("width_chars", True, fold_width_chars)
