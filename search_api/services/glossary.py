@@ -6,6 +6,7 @@ import threading
 import time
 
 import analyzers
+import synonyms
 from kb.models import GlossaryTerm
 from kb.store import Store
 
@@ -15,8 +16,18 @@ GLOSSARY_TTL_SECONDS = 300.0
 MIN_MENTION_CHARS = 2
 
 
+def builtin_glossary() -> list[GlossaryTerm]:
+    """The project's own glossary (synonyms/data), the base the store's entries add to or override."""
+    return [
+        GlossaryTerm(
+            term=e.term, aliases=list(e.aliases), definition=e.definition, category=e.category or None
+        )
+        for e in synonyms.load_glossary()
+    ]
+
+
 class GlossaryCache:
-    """The glossary, reloaded from the store at most every ``ttl`` seconds; thread-safe."""
+    """The built-in glossary overlaid with the store's terms, reloaded at most every ``ttl`` seconds."""
 
     def __init__(self, store: Store, ttl: float = GLOSSARY_TTL_SECONDS) -> None:
         self._store = store
@@ -30,9 +41,12 @@ class GlossaryCache:
         with self._lock:
             if time.monotonic() - self._loaded_at < self._ttl:
                 return
+            # Store entries (edited by staff, imported) win over the built-in file for the same term.
+            entries = {e.term: e for e in builtin_glossary()}
+            entries.update({e.term: e for e in self._store.iter_glossary_terms()})
             by_name: dict[str, GlossaryTerm] = {}
             names: list[tuple[str, str]] = []
-            for entry in self._store.iter_glossary_terms():
+            for entry in entries.values():
                 for name in (entry.term, *entry.aliases):
                     key = analyzers.normalize(name)
                     by_name.setdefault(key, entry)
