@@ -107,6 +107,9 @@ class ParsedQuery(BaseModel):
     title_phrases: list[str] = Field(
         default_factory=list, description="《书名号》 titles: boost title phrase"
     )
+    exact_titles: list[str] = Field(
+        default_factory=list, description="whole titles as stored that the query names: boost exactly those"
+    )
     expansions: list[WeightedTerm] = Field(default_factory=list, description="synonyms etc. with weights")
     doc_number_key: str | None = Field(default=None, description="canonical 文号 key, exact match")
     doc_number_raw: str | None = None

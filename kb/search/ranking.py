@@ -34,6 +34,8 @@ GLOSSARY_FIELD_BOOSTS: dict[str, float] = {"term_seg": 10.0, "aliases_seg": 8.0,
 #: Extra weight of query parts understood as something specific.
 DOC_NUMBER_BOOST = 50.0
 TITLE_PHRASE_BOOST = 20.0
+#: A document whose whole title is the one the query names (kb.query's title match) — above any phrase.
+EXACT_TITLE_BOOST = 200.0
 PHRASE_BOOST = 5.0
 CLAUSE_BOOST = 3.0
 

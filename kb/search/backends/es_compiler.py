@@ -16,6 +16,7 @@ from kb.search.query import SearchFilters, SortOrder
 from kb.search.ranking import (
     CLAUSE_BOOST,
     DOC_NUMBER_BOOST,
+    EXACT_TITLE_BOOST,
     GLOSSARY_FIELD_BOOSTS,
     PHRASE_BOOST,
     POLICY_BIGRAM_BOOSTS,
@@ -191,6 +192,15 @@ class EsQueryCompiler(BaseQueryCompiler):
         for title in parsed.title_phrases:
             clauses.append(
                 {"match_phrase": {title_field: {"query": segment(title), "boost": TITLE_PHRASE_BOOST}}}
+            )
+        if self.kind is IndexKind.POLICIES and parsed.exact_titles:
+            clauses.append(
+                {
+                    "constant_score": {
+                        "filter": {"terms": {"title": list(parsed.exact_titles)}},
+                        "boost": EXACT_TITLE_BOOST,
+                    }
+                }
             )
         if self.kind is IndexKind.POLICIES and parsed.doc_number_key:
             clauses.append(

@@ -14,7 +14,13 @@ from kb.search.backends.sqlite_schema import LAYOUTS, FtsLayout
 from kb.search.base import BaseQueryCompiler, IndexKind
 from kb.search.documents import segment
 from kb.search.query import SearchFilters, SortOrder
-from kb.search.ranking import CLAUSE_BOOST, DOC_NUMBER_BOOST, PHRASE_BOOST, TITLE_PHRASE_BOOST
+from kb.search.ranking import (
+    CLAUSE_BOOST,
+    DOC_NUMBER_BOOST,
+    EXACT_TITLE_BOOST,
+    PHRASE_BOOST,
+    TITLE_PHRASE_BOOST,
+)
 
 
 def fts_string(text: str) -> str:
@@ -122,6 +128,9 @@ class SqliteQueryCompiler(BaseQueryCompiler):
             if _searchable(title):
                 expr = columns_expr((title_column,), fts_string(segment(title)))
                 parts.append(self._fts_part(expr, TITLE_PHRASE_BOOST, layout))
+        if self.kind is IndexKind.POLICIES and parsed.exact_titles:
+            titles = ", ".join(self._param(t) for t in parsed.exact_titles)
+            parts.append(f"SELECT id, {EXACT_TITLE_BOOST:g} AS score FROM {{docs}} WHERE title IN ({titles})")
         if self.kind is IndexKind.POLICIES and parsed.doc_number_key:
             key = self._param(parsed.doc_number_key)
             parts.append(
