@@ -10,5 +10,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "search_api.routes.qa",
     "search_api.routes.suggest",
     "search_api.routes.glossary",
+    "search_api.routes.consultations",
+    "search_api.routes.questions",
     "search_api.routes.pages",
 )
