@@ -52,10 +52,13 @@ class SyncReport(BaseModel):
     to_revision: int
     reports: dict[str, BulkReport] = Field(default_factory=dict)
     checkpoint_moved: bool = False
+    caught_up: SyncReport | None = Field(
+        default=None, description="reindex: the sync that followed the rebuild"
+    )
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.reports.values())
+        return all(r.ok for r in self.reports.values()) and (self.caught_up is None or self.caught_up.ok)
 
     def of(self, kind: IndexKind) -> BulkReport:
         return self.reports.setdefault(kind.value, BulkReport())
@@ -64,7 +67,10 @@ class SyncReport(BaseModel):
         parts = [
             f"{k}: +{r.indexed} -{r.deleted} failed {len(r.failed)}" for k, r in sorted(self.reports.items())
         ]
-        return f"revisions {self.from_revision}->{self.to_revision}; " + "; ".join(parts)
+        text = f"revisions {self.from_revision}->{self.to_revision}; " + "; ".join(parts)
+        if self.caught_up is not None and self.caught_up.reports:
+            text += f" (then synced: {self.caught_up.summary()})"
+        return text
 
 
 def checkpoint_name(backend: BaseSearchBackend) -> str:
@@ -215,9 +221,6 @@ def reindex(
     # Everything up to `start` is in the new versions; writes after it are replayed by a normal sync.
     # Rebuilding only some kinds must not skip pending changes of the others.
     store.set_sync_checkpoint(name, start if set(kinds) == set(IndexKind) else min(before, start))
-    catch_up = sync_index(store, backend, name=name)
-    for kind_name, extra in catch_up.reports.items():
-        report.reports.setdefault(kind_name, BulkReport()).add(extra)
-    report.to_revision = catch_up.to_revision
-    report.checkpoint_moved = catch_up.checkpoint_moved or catch_up.to_revision == start
+    report.caught_up = sync_index(store, backend, name=name)
+    report.checkpoint_moved = report.caught_up.checkpoint_moved or report.caught_up.to_revision == start
     return report

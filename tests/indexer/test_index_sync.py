@@ -221,3 +221,31 @@ def test_reindex_is_blue_green_and_searches_never_see_an_empty_index(
     assert after != before and index.list_versions() == [after]
     assert index.count() == 30
     assert store.get_sync_checkpoint(checkpoint_name(backend)) == store.current_revision()
+
+
+def test_writes_during_a_reindex_are_caught_up(
+    env: tuple[Store, BaseSearchBackend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, backend = env
+    store.upsert_policies(
+        [_policy(f"p{i}", f"关于第{i}号湿地保护的规定", "加强湿地保护。") for i in range(5)]
+    )
+    sync_index(store, backend)
+    index = backend.index(IndexKind.POLICIES)
+    original = index.bulk_index
+    written: list[int] = []
+
+    def bulk_then_write(documents: object, *, version: str | None = None) -> object:
+        result = original(documents, version=version)  # type: ignore[arg-type]
+        if version is not None and not written:  # a writer commits while the new version is being filled
+            written.append(1)
+            store.upsert_policies([_policy("late", "关于候鸟迁徙通道保护的通知", "保护候鸟迁徙通道。")])
+        return result
+
+    monkeypatch.setattr(index, "bulk_index", bulk_then_write)
+    report = reindex(store, backend, kinds=[IndexKind.POLICIES])
+    assert written and report.ok, report
+    assert report.caught_up is not None and report.caught_up.reports["policies"].indexed >= 1
+    assert titles(backend, "候鸟迁徙") == ["关于候鸟迁徙通道保护的通知"]
+    assert index.count() == 6
+    assert store.get_sync_checkpoint(checkpoint_name(backend)) == store.current_revision()
