@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml import html as lxml_html
 from pydantic import BaseModel, Field
@@ -48,16 +50,23 @@ def parse_tree(text: str, url: str | None = None) -> lxml_html.HtmlElement:
     return root
 
 
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s-\s|-(?=[^-]*(?:局|委|办|政府|网|门户|部|厅|中心|窗)[^-]*$)).*$")
+
+
 def page_title(root: lxml_html.HtmlElement, metadata: PageMetadata) -> str:
-    """标题 from the metadata table, else the first <h1>, else <title> without the site suffix."""
+    """标题 from the metadata table, else the heading that <title> starts with, else <h1>, else <title>."""
     if metadata.title:
         return metadata.title
-    for xpath in ("//h1", "//*[contains(@class,'title')][not(self::title)]", "//title"):
-        for element in root.xpath(xpath):
-            title = clean_text(element.text_content())
-            if title:
-                return title.split("_")[0].split(" - ")[0].strip() or title
-    return ""
+    title_tag = next((clean_text(t.text_content()) for t in root.iter("title")), "")
+    headings = [clean_text(h.text_content()) for h in root.iter("h1", "h2", "h3")]
+    headings = [h for h in headings if len(h) >= 4]
+    for heading in headings:
+        if title_tag and title_tag.startswith(heading):
+            return heading
+    h1 = [clean_text(h.text_content()) for h in root.iter("h1")]
+    if h1 and h1[0]:
+        return h1[0]
+    return _SITE_SUFFIX.sub("", title_tag) or title_tag
 
 
 def parse_page(

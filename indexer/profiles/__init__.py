@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import ValidationError
@@ -48,3 +49,10 @@ def adapter_module(profile: SiteProfile) -> ModuleType:
         if not callable(getattr(module, function, None)):
             raise ProfileError(f"adapter {profile.adapter!r} lacks {function}()")
     return module
+
+
+def with_start_urls(profile: SiteProfile, urls: list[str]) -> SiteProfile:
+    """The profile started elsewhere; the generic profile then allows only the new hosts."""
+    hosts = [urlsplit(u).netloc for u in urls]
+    allowed = hosts if profile.adapter == "generic" else list(dict.fromkeys([*profile.allowed_hosts, *hosts]))
+    return profile.model_copy(update={"start_urls": urls, "allowed_hosts": allowed})

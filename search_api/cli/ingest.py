@@ -162,7 +162,7 @@ def crawl_command(
     """抓取政府网站 / crawl a government site by its profile (incremental, polite, resumable)."""
     from indexer.crawler.report import print_crawl_summary
     from indexer.crawler.runner import crawl
-    from indexer.profiles import load_profile
+    from indexer.profiles import load_profile, with_start_urls
 
     try:
         since_date = date.fromisoformat(since) if since else None
@@ -171,7 +171,7 @@ def crawl_command(
     try:
         site = load_profile(profile)
         if start_url:
-            site = site.model_copy(update={"start_urls": [start_url]})
+            site = with_start_urls(site, [start_url])
         store = _store(database_url)
         with _progress() as progress:
             summary = crawl(
