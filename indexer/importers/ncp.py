@@ -28,11 +28,15 @@ def document_title(title_guess: str | None, text: str) -> str:
 
 def doc_records(path: Path, report: ImportReport) -> Iterator[tuple[Record, int]]:
     """Each docid a Policy (duplicates are kept: the evaluation qrels point at individual docids)."""
+    texts: set[str] = set()
     for line, row in read_jsonl(path, report):
         text = clean(row.get("text"))
         if not clean(row.get("docid")) or not text:
             report.error(path, line, "missing docid or text")
             continue
+        if text in texts:
+            report.note("same text as another docid (kept: Q&A and qrels cite each docid)")
+        texts.add(text)
         title = document_title(clean(row.get("title_guess")), text)
         if title != clean(row.get("title_guess")):
             report.note("title taken from text (title_guess was an agency name)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +14,6 @@ NAME = "tipdm"
 DESCRIPTION = "TipDM 问政留言 with official replies (messages_with_replies.jsonl.gz)"
 DEFAULT_PATH = "tipdm/messages_with_replies.jsonl.gz"
 _CANDIDATES = ("messages_with_replies.jsonl.gz", "messages_with_replies.jsonl", "replies.jsonl.gz")
-# '…A3区洋湖街道高度重视…' / '西地省住房和城乡建设厅' — the replying body, when the reply names itself.
-_DEPARTMENT = re.compile(
-    r"([A-Z]?\d?[\u4e00-\u9fff]{2,14}?(?:局|委员会|委|办公室|办|街道|中心|厅|政府))(?:高度重视|收悉|回复|答复)"
-)
 
 
 def find_file(path: Path) -> Path:
@@ -35,20 +30,21 @@ def find_file(path: Path) -> Path:
 
 
 def records(path: Path, report: ImportReport, context: ImportContext) -> Iterator[tuple[Record, int]]:
-    """One QAPair per message: the subject is the question, the official reply the answer."""
+    """One QAPair per message: the subject is the question, the official reply the answer.
+
+    Replies carry no reliable signature of the replying body, so ``department`` stays empty (not guessed).
+    """
     source = find_file(path)
     for line, row in read_jsonl(source, report):
         question, answer = clean(row.get("subject")), clean(row.get("reply"))
         if not clean(row.get("msg_id")) or not question or not answer:
             report.error(source, line, "missing msg_id, subject or reply")
             continue
-        department = _DEPARTMENT.search(answer[:300])
         yield (
             QAPair(
                 provenance=Provenance(source=NAME, source_id=str(row["msg_id"])),
                 question=question,
                 answer=answer,
-                department=department.group(1) if department else None,
                 valid_from=parse_date(row.get("reply_time")),
             ),
             line,

@@ -135,3 +135,10 @@ def test_generic_profile_finds_title_date_and_body_by_heuristics() -> None:
     assert detail.page.title == "关于开展2025年度专精特新企业认定的通知"
     assert detail.page.metadata.publish_date == "2025-04-03"
     assert "申报条件" in detail.page.text and "首页" not in detail.page.text
+
+
+def test_govcn_crawled_pages_share_the_dataset_key() -> None:
+    from indexer.profiles import govcn
+
+    assert govcn.source_id("https://www.gov.cn/zhengce/content/2019-02/15/content_5365945.htm") == "5365945"
+    assert load_profile("govcn").source_name == "govcn"
