@@ -152,8 +152,10 @@
         if (res.status >= 300) { say(errorText(res.body, res.status), true); return; }
         var b = res.body || {};
         if (b.outcome === "answered" && b.answer) { say("知识库已有答案：" + b.answer.answer); return; }
-        var id = b.question && b.question.id ? "（编号 " + b.question.id + "）" : "";
-        say((b.outcome === "merged" ? "已并入相同的待答复问题" : "已转入待答复清单") + id);
+        var q = b.question || {};
+        var base = b.outcome === "merged" ? "已并入相同的待答复问题" : "已转入待答复清单";
+        var extra = q.id ? "（编号 " + q.id + (q.due_date ? "，答复期限 " + q.due_date : "") + "）" : "";
+        say(base + extra + (b.message_zh && b.message_zh.indexOf(base) !== 0 ? " " + b.message_zh : ""));
       })
       .catch(function () { say("网络错误，提交失败", true); });
   }

@@ -7,6 +7,9 @@ import re
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from sqlalchemy import select
+
+from kb.store.tables import UnansweredQuestionRow
 
 from tests.search_api.browser.conftest import LiveServer, screenshot
 from tests.search_api.conftest import ApiHarness
@@ -117,8 +120,23 @@ def test_agent_console_keyboard_only(context: BrowserContext, live: LiveServer, 
     body = json.loads(sent.value.post_data or "{}")
     assert body == {"question": "火星探测器的发射窗口是什么时候", "channel": "hotline"}
     assert sent.value.headers["x-api-key"] == harness.agent_key
-    expect(page.locator("#agent-status")).not_to_have_text("正在提交…")
+    assert sent.value.response() is not None and sent.value.response().status == 200
+    expect(page.locator("#agent-status")).to_contain_text("已转入待答复清单（编号")
+    # The question is now on the unanswered list, once; sending it again adds a count instead.
+    with harness.store.read_session() as session:
+        rows = (
+            session.execute(
+                select(UnansweredQuestionRow).where(
+                    UnansweredQuestionRow.question == "火星探测器的发射窗口是什么时候"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert len(rows) == 1 and "hotline" in rows[0].channels
     screenshot(page, "agent-no-answer")
+    page.keyboard.press("Alt+KeyU")
+    expect(page.locator("#agent-status")).to_contain_text("已并入相同的待答复问题")
 
 
 def test_agent_console_asks_for_a_key(page: Page, live: LiveServer) -> None:
