@@ -39,7 +39,9 @@ def keyed(sqlite_api: ApiHarness) -> Iterator[tuple[TestClient, Keys]]:
 
 
 def _new_question(client: TestClient, keys: Keys, text: str = "本市高校在线教学期间学生如何请假？") -> dict:
-    r = client.post("/api/consultations", json={"question": text, "channel": "hotline"}, headers=keys.h("agent"))
+    r = client.post(
+        "/api/consultations", json={"question": text, "channel": "hotline"}, headers=keys.h("agent")
+    )
     assert r.status_code == 200, r.text
     assert r.json()["outcome"] in {"created", "merged"}
     return r.json()["question"]
@@ -54,7 +56,12 @@ def _sent_question(client: TestClient, keys: Keys) -> dict:
 
 # (method, path template, json body, roles allowed; "dept" means the department the question was sent to)
 ENDPOINTS: list[tuple[str, str, dict | None, set[str]]] = [
-    ("POST", "/api/consultations", {"question": "另一个测试问题是什么？", "channel": "api"}, {"agent", "staff"}),
+    (
+        "POST",
+        "/api/consultations",
+        {"question": "另一个测试问题是什么？", "channel": "api"},
+        {"agent", "staff"},
+    ),
     ("GET", "/api/questions", None, {"staff", "dept", "other_dept"}),
     ("GET", "/api/questions/export.csv", None, {"staff", "dept", "other_dept"}),
     ("GET", "/api/questions/export.xlsx", None, {"staff", "dept", "other_dept"}),
@@ -78,8 +85,12 @@ def _call(client: TestClient, method: str, path: str, body: dict | None, qid: in
     return client.request(method, url, json=body, headers=headers)
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS])
-def test_role_matrix(keyed: tuple[TestClient, Keys], method: str, path: str, body: dict | None, allowed: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS]
+)
+def test_role_matrix(
+    keyed: tuple[TestClient, Keys], method: str, path: str, body: dict | None, allowed: set[str]
+) -> None:
     client, keys = keyed
     qid = _sent_question(client, keys)["id"]
     assert _call(client, method, path, body, qid, {}).status_code == 401
@@ -99,7 +110,9 @@ def test_allowed_roles_get_through(keyed: tuple[TestClient, Keys]) -> None:
     assert client.get(f"/api/questions/{q['id']}", headers=keys.h("dept")).status_code == 200
     assert client.get("/api/questions", headers=keys.h("other_dept")).json()["total"] == 0
     assert client.get("/api/questions", headers=keys.h("dept")).json()["total"] == 1
-    r = client.post(f"/api/questions/{q['id']}/answer", json={"answer": "请向所在学校提出。"}, headers=keys.h("dept"))
+    r = client.post(
+        f"/api/questions/{q['id']}/answer", json={"answer": "请向所在学校提出。"}, headers=keys.h("dept")
+    )
     assert r.status_code == 200 and r.json()["status"] == "answered"
 
 
@@ -112,16 +125,29 @@ def test_loop_over_http_and_the_next_caller_gets_the_answer(keyed: tuple[TestCli
     assert listed["total"] == 1 and listed["counts"] == [{"department": DEPT, "open": 1, "overdue": 0}]
     r = client.post(
         f"/api/questions/{q['id']}/answer",
-        json={"answer": "在线教学期间，学生请假向辅导员在线提交申请，经批准即可。", "clause_label": "第五条", "version": q["version"]},
+        json={
+            "answer": "在线教学期间，学生请假向辅导员在线提交申请，经批准即可。",
+            "clause_label": "第五条",
+            "version": q["version"],
+        },
         headers=keys.h("dept"),
     )
     assert r.status_code == 200, r.text
     answered = r.json()
-    r = client.post(f"/api/questions/{q['id']}/review", json={"accept": True, "version": answered["version"]}, headers=keys.h("staff"))
+    r = client.post(
+        f"/api/questions/{q['id']}/review",
+        json={"accept": True, "version": answered["version"]},
+        headers=keys.h("staff"),
+    )
     assert r.status_code == 200 and r.json()["status"] == "published" and r.json()["published_qa_id"]
-    actions = [e["action"] for e in client.get(f"/api/questions/{q['id']}", headers=keys.h("staff")).json()["history"]]
+    actions = [
+        e["action"]
+        for e in client.get(f"/api/questions/{q['id']}", headers=keys.h("staff")).json()["history"]
+    ]
     assert actions == ["created", "sent", "answered", "published"]
-    again = client.post("/api/consultations", json={"question": text, "channel": "website"}, headers=keys.h("agent"))
+    again = client.post(
+        "/api/consultations", json={"question": text, "channel": "website"}, headers=keys.h("agent")
+    )
     assert again.status_code == 200 and again.json()["outcome"] == "answered", again.text
     assert again.json()["answer"]["answer"].startswith("在线教学期间")
 
@@ -129,9 +155,17 @@ def test_loop_over_http_and_the_next_caller_gets_the_answer(keyed: tuple[TestCli
 def test_stale_version_is_a_409_with_a_clear_message(keyed: tuple[TestClient, Keys]) -> None:
     client, keys = keyed
     q = _new_question(client, keys)
-    first = client.post(f"/api/questions/{q['id']}/send", json={"department": DEPT, "version": q["version"]}, headers=keys.h("staff"))
+    first = client.post(
+        f"/api/questions/{q['id']}/send",
+        json={"department": DEPT, "version": q["version"]},
+        headers=keys.h("staff"),
+    )
     assert first.status_code == 200
-    second = client.post(f"/api/questions/{q['id']}/close", json={"reason": "重复", "version": q["version"]}, headers=keys.h("staff"))
+    second = client.post(
+        f"/api/questions/{q['id']}/close",
+        json={"reason": "重复", "version": q["version"]},
+        headers=keys.h("staff"),
+    )
     assert second.status_code == 409
     assert "刷新" in second.json()["message_zh"] and "reload" in second.json()["message"]
 
@@ -141,7 +175,11 @@ def test_bulk_send_reports_each_failure(keyed: tuple[TestClient, Keys]) -> None:
     a = _new_question(client, keys)
     b = _new_question(client, keys, "中小学开学前需要做哪些防疫准备？")
     client.post(f"/api/questions/{b['id']}/close", json={"reason": "不属于范围"}, headers=keys.h("staff"))
-    r = client.post("/api/questions/send", json={"items": [{"id": a["id"]}, {"id": b["id"]}, {"id": 999999}], "department": DEPT}, headers=keys.h("staff"))
+    r = client.post(
+        "/api/questions/send",
+        json={"items": [{"id": a["id"]}, {"id": b["id"]}, {"id": 999999}], "department": DEPT},
+        headers=keys.h("staff"),
+    )
     assert r.status_code == 200
     body = r.json()
     assert [s["id"] for s in body["sent"]] == [a["id"]]
@@ -158,5 +196,9 @@ def test_exports_and_filters_over_http(keyed: tuple[TestClient, Keys]) -> None:
     xlsx_r = client.get("/api/questions/export.xlsx", headers=keys.h("dept"))
     sheet = load_workbook(io.BytesIO(xlsx_r.content)).active
     assert sheet is not None and sheet.max_row == 2
-    assert client.get("/api/questions", params={"status": "bogus"}, headers=keys.h("staff")).status_code == 422
-    assert client.get("/api/questions", params={"overdue": "true"}, headers=keys.h("staff")).json()["total"] == 0
+    assert (
+        client.get("/api/questions", params={"status": "bogus"}, headers=keys.h("staff")).status_code == 422
+    )
+    assert (
+        client.get("/api/questions", params={"overdue": "true"}, headers=keys.h("staff")).json()["total"] == 0
+    )

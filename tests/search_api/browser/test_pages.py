@@ -10,7 +10,6 @@ from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from kb.store.tables import UnansweredQuestionRow
-
 from tests.search_api.browser.conftest import LiveServer, screenshot
 from tests.search_api.conftest import ApiHarness
 
