@@ -6,6 +6,11 @@ Faults are consumed in order, one per ``_bulk`` request:
 - ``("applied_then", 503)``: forward the request (the engine applies it) but answer with that status;
 - ``("pass", 0)``: forward untouched (to place the next fault on a later batch).
 Every other request passes through untouched.
+
+With ``elastic_product=True`` the proxy also makes OpenSearch acceptable to the official ``elasticsearch``
+client: it maps the client's ``application/vnd.elasticsearch+json; compatible-with=N`` media types to plain
+JSON and adds the ``X-Elastic-Product: Elasticsearch`` header the client insists on. That exercises our
+Elasticsearch adapter end to end (same request bodies), not Elasticsearch itself.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ Fault = tuple[str, int]
 
 
 class FaultProxy:
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, *, elastic_product: bool = False) -> None:
+        self.elastic_product = elastic_product
         parts = urlsplit(upstream)
         self.upstream_host = parts.hostname or "127.0.0.1"
         self.upstream_port = parts.port or 80
@@ -79,6 +85,11 @@ class FaultProxy:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         headers = {k: v for k, v in request.headers.items() if k.lower() not in {"host", "content-length"}}
+        if self.elastic_product:
+            headers = {
+                k: _plain_media_type(v) if k.lower() in {"accept", "content-type"} else v
+                for k, v in headers.items()
+            }
         fault = self._next_fault() if request.path.split("?")[0].endswith("/_bulk") else None
         if fault is None or fault[0] == "pass":
             status, payload, ctype = self._forward(request.command, request.path, headers, body)
@@ -93,6 +104,8 @@ class FaultProxy:
             status, payload, ctype = self._drop_items(request, headers, body, fault[1])
         request.send_response(status)
         request.send_header("Content-Type", ctype)
+        if self.elastic_product:
+            request.send_header("X-Elastic-Product", "Elasticsearch")
         request.send_header("Content-Length", str(len(payload)))
         request.end_headers()
         if request.command != "HEAD":
@@ -140,6 +153,14 @@ class FaultProxy:
         response["items"] = merged
         response["errors"] = True
         return status, json.dumps(response).encode("utf-8"), ctype
+
+
+def _plain_media_type(value: str) -> str:
+    if "vnd.elasticsearch+x-ndjson" in value:
+        return "application/x-ndjson"
+    if "vnd.elasticsearch+json" in value:
+        return "application/json"
+    return value
 
 
 def _error_body(status: int) -> bytes:
