@@ -42,7 +42,7 @@ def es_backend(opensearch_url: str) -> Iterator[tuple[EsSearchBackend, FaultProx
 def test_elasticsearch_flavor_indexes_searches_and_swaps(
     es_backend: tuple[EsSearchBackend, FaultProxy],
 ) -> None:
-    backend, proxy = es_backend
+    backend, _proxy = es_backend
     assert isinstance(backend.client, ElasticsearchClient)
     assert backend.ping()
     load_corpus(backend)
