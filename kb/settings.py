@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     search_api_key: str | None = None
     search_verify_certs: bool = True
     max_query_chars: int = Field(default=200, ge=10, le=5000)
-    max_request_bytes: int = Field(default=1_048_576, ge=1024, description="largest request body the API accepts")
+    max_request_bytes: int = Field(
+        default=1_048_576, ge=1024, description="largest request body the API accepts"
+    )
     qa_confidence_threshold: float | None = Field(
         default=None, ge=0, le=1, description="override of the calibrated no-answer threshold"
     )
