@@ -12,5 +12,6 @@ ROUTER_MODULES: tuple[str, ...] = (
     "search_api.routes.glossary",
     "search_api.routes.consultations",
     "search_api.routes.questions",
+    "search_api.routes.workflow_pages",
     "search_api.routes.pages",
 )

@@ -1,14 +1,17 @@
 """/staff and /department in real Chromium: list, counts, bulk send, answer, review and publish, export."""
-# ruff: noqa: E501  (Chinese test sentences are wide)
+
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from kb.auth import ApiKeyService, Role
 from kb.auth.repository import SqlApiKeyRepository
 from tests.search_api.browser.conftest import LiveServer, screenshot
 from tests.search_api.conftest import ApiHarness
+
+pytestmark = pytest.mark.browser
 
 QUESTION = "本市中小学春季开学后课后服务如何收费？"
 
