@@ -37,7 +37,9 @@ TITLE_PHRASE_BOOST = 20.0
 #: A document whose whole title is the one the query names (kb.query's title match) — above any phrase.
 EXACT_TITLE_BOOST = 200.0
 PHRASE_BOOST = 5.0
-CLAUSE_BOOST = 3.0
+#: Large enough to matter next to title-boosted BM25 (hundreds on OpenSearch): a copy of a law whose clauses
+#: were not split must not outrank the one that has the asked-for clause (measured: docs/RELEVANCE.md).
+CLAUSE_BOOST = 60.0
 
 #: Multiplier per validity: expired and repealed documents sink below valid ones of similar relevance.
 VALIDITY_FACTORS: dict[str, float] = {
