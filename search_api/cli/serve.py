@@ -7,8 +7,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from kb.errors import KBError
+from kb.errors import KBError, SearchError, ValidationError
+from kb.search.base import BaseSearchBackend
 from kb.settings import Settings, get_settings
+from kb.store import Store
 
 console = Console(stderr=True)
 
@@ -22,6 +24,31 @@ def _run(settings: Settings, host: str, port: int, workers: int = 1) -> None:
 
     app = create_app(settings)
     uvicorn.run(app, host=host, port=port, workers=workers, log_level="info", proxy_headers=False)
+
+
+def load_demo_data(store: Store, backend: BaseSearchBackend) -> str:
+    """Write the 示例市 demo records (kb.demo) to the store, then sync the index; returns a summary."""
+    from indexer.index_sync import sync_index
+    from kb.demo import demo_records
+
+    records = demo_records()
+    written = [
+        store.upsert_policies(records.policies),
+        store.upsert_interpretations(records.interpretations),
+        store.upsert_qa_pairs(records.qa_pairs),
+    ]
+    failed = [f for report in written for f in report.failed]
+    if failed:
+        raise ValidationError(
+            f"demo records refused by the store: {failed[:3]}", message_zh="示例数据写入失败"
+        )
+    sync = sync_index(store, backend)
+    if not sync.ok:
+        raise SearchError(f"demo index sync failed: {sync}", message_zh="示例数据索引失败")
+    return (
+        f"{len(records.policies)} policies, {len(records.interpretations)} interpretations, "
+        f"{len(records.qa_pairs)} Q&A; index at revision {sync.to_revision}"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -51,27 +78,26 @@ def register(app: typer.Typer) -> None:
         """演示：载入示例数据并启动 / load the demo data into the embedded default and serve it."""
         from kb.auth import ApiKeyService, Role
         from kb.auth.repository import SqlApiKeyRepository
-        from kb.demo import load_demo
         from kb.search import get_backend
-        from kb.store import Store
 
         # The demo always runs on the embedded default, in its own directory, whatever POLICYKB_* says.
         settings = Settings(data_dir=data_dir, database_url=None, search_backend="sqlite", env="development")
         store = Store.from_settings(settings)
         backend = get_backend(settings)
         try:
-            report = load_demo(store, backend)
+            report = load_demo_data(store, backend)
         except KBError as exc:
             console.print(f"[red]{exc.message_zh}[/red]: {exc}")
             raise typer.Exit(1) from exc
-        console.print(f"demo data loaded into {settings.resolved_database_url}: {report}")
+        typer.echo(f"demo data loaded into {settings.resolved_database_url}: {report}")
         keys = ApiKeyService(SqlApiKeyRepository(store), settings)
         agent_key = keys.create(Role.AGENT, name="demo agent").key
         backend.close()
         store.close()
         base = f"http://{host}:{port}"
-        console.print(f"政策检索 public search:  {base}/")
-        console.print(f"坐席知识库 agent console: {base}/agent#key={agent_key}")
-        console.print(f"API 文档 API docs:        {base}/docs")
+        # Plain echo, not rich: a wrapped URL cannot be copied.
+        typer.echo(f"政策检索 public search:   {base}/")
+        typer.echo(f"坐席知识库 agent console: {base}/agent#key={agent_key}")
+        typer.echo(f"API 文档 API docs:        {base}/docs")
         if not load_only:
             _run(settings, host, port)
