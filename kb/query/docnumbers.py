@@ -8,8 +8,12 @@ rewritten to the bracketed form and handed to the strict parser, so the canonica
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from analyzers.docnumber import DocNumber, parse_doc_number
+
+FILLERS_FILE = Path(__file__).resolve().parent / "data" / "docnumber_fillers.txt"
 
 # A whole query: agency letters, a 4-digit year, a serial, 号 — separated by spaces, 年 or nothing at all.
 _UNBRACKETED = re.compile(
@@ -29,3 +33,10 @@ def lenient_doc_number(normalized_query: str) -> DocNumber | None:
     if match:
         return parse_doc_number(f"{match['agency']}第{match['serial']}号")
     return None
+
+
+@lru_cache(maxsize=1)
+def docnumber_fillers() -> frozenset[str]:
+    """Words that may stand beside a 文号 without asking for anything else (data/docnumber_fillers.txt)."""
+    lines = FILLERS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import analyzers
 import synonyms
 from analyzers.clauses import find_clause_refs
-from kb.query.docnumbers import lenient_doc_number
+from kb.query.docnumbers import docnumber_fillers, lenient_doc_number
 from kb.query.expansion import Expansion, SynonymExpander
 from kb.query.models import ClauseTarget, DocNumberTarget, ExpandedTerm, TitleTarget, UnderstoodQuery
 from kb.query.pinyin import is_latin, split_syllables
@@ -96,6 +96,11 @@ class QueryUnderstanding:
             loose = lenient_doc_number(understood.normalized)
             if loose is not None:
                 parsed.doc_number_key, parsed.doc_number_raw = loose.key, loose.raw
+                # The whole query is the number: its pieces (国办, 2019, 号) must not match loose text.
+                parsed.terms, parsed.bigrams = [], []
+        if parsed.doc_number_key and set(parsed.terms) <= docnumber_fillers():
+            # 国发〔2019〕5号文件: nothing but the number is asked for, so nothing else may outscore it.
+            parsed.terms, parsed.bigrams = [], []
         if parsed.doc_number_key:
             understood.doc_number = DocNumberTarget(
                 raw=parsed.doc_number_raw or "", key=parsed.doc_number_key
@@ -133,10 +138,13 @@ class QueryUnderstanding:
                     understood.titles.append(TitleTarget(title=match.title, score=match.score, via=via))
             if matches:
                 break
-        phrases = understood.parsed.title_phrases
+        parsed = understood.parsed
         for target in understood.titles:
-            if target.title not in phrases:
-                phrases.append(target.title)
+            if target.title not in parsed.title_phrases:
+                parsed.title_phrases.append(target.title)
+            for stored in self.vocabulary.stored_titles.get(target.title, []) if self.vocabulary else []:
+                if stored not in parsed.exact_titles:
+                    parsed.exact_titles.append(stored)
 
     def _pinyin(self, understood: UnderstoodQuery) -> list[Expansion]:
         vocabulary = self.vocabulary

@@ -28,6 +28,8 @@ class Vocabulary:
     """Titles, title words with their title frequency, glossary terms, and pinyin/initials indexes."""
 
     titles: list[str] = field(default_factory=list)
+    #: normalized title -> the titles as stored (an exact-title boost must use the stored form).
+    stored_titles: dict[str, list[str]] = field(default_factory=dict)
     word_freq: Counter[str] = field(default_factory=Counter)
     glossary: set[str] = field(default_factory=set)
     by_reading: dict[tuple[str, ...], Counter[str]] = field(default_factory=dict)
@@ -43,7 +45,12 @@ class Vocabulary:
         readings: dict[str, tuple[str, ...]] = {}
         for raw in titles:
             title = analyzers.normalize(raw).strip()
-            if not title or title in seen_titles:
+            if not title:
+                continue
+            stored = vocab.stored_titles.setdefault(title, [])
+            if raw not in stored:
+                stored.append(raw)
+            if title in seen_titles:
                 continue
             seen_titles.add(title)
             vocab.titles.append(title)
