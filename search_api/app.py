@@ -25,6 +25,7 @@ from search_api.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddle
 from search_api.routers import ROUTER_MODULES
 from search_api.services.glossary import GlossaryCache
 from search_api.services.suggest import FrequentQueries
+from search_api.services.understanding import UnderstandingCache
 
 log = logging.getLogger("policykb.api")
 
@@ -68,7 +69,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warm_up(app.state.backend, app.state.understanding)
+        warm_up(app.state.backend, app.state.understanding.get())
         yield
         if owns_backend:
             app.state.backend.close()
@@ -86,11 +87,10 @@ def create_app(
     app.state.key_service = build_key_service(app.state.store, settings)
     app.state.glossary = GlossaryCache(app.state.store)
     app.state.frequent_queries = FrequentQueries(app.state.store)
-    app.state.understanding = QueryUnderstanding.from_store(
-        app.state.store, max_chars=settings.max_query_chars
-    )
+    app.state.understanding = UnderstandingCache(app.state.store, max_chars=settings.max_query_chars)
+    # The workflow service (search_api.services.workflow) builds its capture matcher from this one.
     app.state.qa_matcher = QAMatcher(
-        app.state.backend, app.state.understanding, threshold=settings.qa_confidence_threshold
+        app.state.backend, app.state.understanding.get(), threshold=settings.qa_confidence_threshold
     )
 
     install_error_handlers(app)

@@ -17,6 +17,7 @@ from kb.settings import Settings
 from kb.store import Store
 from search_api.services.glossary import GlossaryCache
 from search_api.services.suggest import FrequentQueries
+from search_api.services.understanding import UnderstandingCache
 
 API_KEY_HEADER = "X-API-Key"
 #: Header a client sets to say where a search comes from (website, hotline, …); logged with the search.
@@ -108,14 +109,17 @@ FrequentQueriesDep = Annotated[FrequentQueries, Depends(get_frequent_queries)]
 
 def get_understanding(request: Request) -> QueryUnderstanding:
     """Query understanding over the store's titles and the glossary."""
-    understanding: QueryUnderstanding = request.app.state.understanding
-    return understanding
+    cache: UnderstandingCache = request.app.state.understanding
+    return cache.get()
 
 
-def get_qa_matcher(request: Request) -> QAMatcher:
-    """The calibrated hotline Q&A matcher."""
-    matcher: QAMatcher = request.app.state.qa_matcher
-    return matcher
+def get_qa_matcher(
+    backend: BackendDep,
+    settings: SettingsDep,
+    understanding: Annotated[QueryUnderstanding, Depends(get_understanding)],
+) -> QAMatcher:
+    """The calibrated hotline Q&A matcher over the current query understanding."""
+    return QAMatcher(backend, understanding, threshold=settings.qa_confidence_threshold)
 
 
 UnderstandingDep = Annotated[QueryUnderstanding, Depends(get_understanding)]

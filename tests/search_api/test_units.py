@@ -44,3 +44,33 @@ def test_error_statuses() -> None:
     assert status_for(NotFoundError("x"))[0] == 404
     assert status_for(QueryError("x"))[0] == 422
     assert status_for(StoreError("x"))[0] == 503
+
+
+def test_understanding_follows_new_policies(sqlite_api) -> None:  # type: ignore[no-untyped-def]
+    from kb.models import Policy, Provenance
+
+    cache = sqlite_api.app.state.understanding
+    title = "测试市夜间经济促进办法"
+    assert not [t for t in cache.get().understand(title).titles if t.title == title]
+    sqlite_api.store.upsert_policies(
+        [Policy(provenance=Provenance(source="test", source_id="t900"), title=title)]
+    )
+    cache.rebuild_now()
+    assert [t for t in cache.get().understand(title).titles if t.title == title]
+
+
+def test_understanding_rebuilds_in_the_background_after_a_write(sqlite_api) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from kb.models import Policy, Provenance
+    from search_api.services.understanding import UnderstandingCache
+
+    cache = UnderstandingCache(sqlite_api.store, max_chars=200, check_seconds=0)
+    title = "测试市早餐工程实施方案"
+    sqlite_api.store.upsert_policies(
+        [Policy(provenance=Provenance(source="test", source_id="t901"), title=title)]
+    )
+    deadline = time.monotonic() + 60
+    while not [t for t in cache.get().understand(title).titles if t.title == title]:
+        assert time.monotonic() < deadline, "the understanding was never rebuilt"
+        time.sleep(0.2)
