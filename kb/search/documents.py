@@ -177,7 +177,7 @@ def _clauses(policy: Policy) -> list[IndexedClause]:
             number=c.number, sub_number=c.sub_number, label=c.label, text=c.text, text_seg=segment(c.text)
         )
         for c in clauses
-        if c.text.strip()
+        if c.text.strip() and c.label.strip()  # a preamble (number 0, no label) is not a clause to show
     ]
 
 

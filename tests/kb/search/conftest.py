@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import search_factories as factories
+from search_factories import load_corpus
 
 from kb.search import get_backend
-from kb.search.base import BaseSearchBackend, IndexKind
+from kb.search.base import BaseSearchBackend
 from kb.settings import Settings
 
 BACKENDS = ["sqlite", pytest.param("opensearch", marks=pytest.mark.opensearch)]
@@ -67,18 +67,6 @@ def make_backend(
     yield make
     for backend in made:
         _cleanup(backend)
-
-
-def load_corpus(backend: BaseSearchBackend) -> None:
-    for kind, docs in (
-        (IndexKind.POLICIES, factories.policy_documents()),
-        (IndexKind.QA, factories.qa_documents()),
-        (IndexKind.GLOSSARY, factories.glossary_documents()),
-    ):
-        index = backend.index(kind)
-        report = index.bulk_index(docs)
-        assert report.ok and report.indexed == len(docs), report
-        index.refresh()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -17,6 +17,7 @@ from kb.models import (
     QAStatus,
     Validity,
 )
+from kb.search.base import BaseSearchBackend, IndexKind
 from kb.search.documents import (
     GlossaryDocument,
     PolicyDocument,
@@ -252,3 +253,15 @@ def glossary_documents() -> list[GlossaryDocument]:
         ),
     ]
     return [glossary_document(t) for t in terms]
+
+
+def load_corpus(backend: BaseSearchBackend) -> None:
+    for kind, docs in (
+        (IndexKind.POLICIES, policy_documents()),
+        (IndexKind.QA, qa_documents()),
+        (IndexKind.GLOSSARY, glossary_documents()),
+    ):
+        index = backend.index(kind)
+        report = index.bulk_index(docs)
+        assert report.ok and report.indexed == len(docs), report
+        index.refresh()

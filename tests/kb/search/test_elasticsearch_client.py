@@ -10,8 +10,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import load_corpus
 from fault_proxy import FaultProxy
+from search_factories import load_corpus
 
 from kb.search import get_backend
 from kb.search.backends.es_client import ElasticsearchClient
