@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 
 from analyzers.normalizers import normalize_aligned
+from analyzers.segmenter import get_segmenter
 from synonyms import GlossaryEntry, load_glossary
+
+#: Forms this short are taken only when the segmenter also cuts them out as a token.
+SHORT_FORM = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,20 +30,33 @@ class GlossaryMatcher:
         lengths = tuple(sorted({len(f) for f in canonical_of}, reverse=True))
         return cls(canonical_of, lengths)
 
-    def terms_in(self, text: str) -> list[str]:
+    def spans(self, text: str, token_bounds: set[int] | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, canonical term) of each leftmost-longest mention, offsets into ``text``.
+
+        With ``token_bounds`` (offsets where segmenter tokens start or end), forms of one or two characters
+        count only when they are whole tokens: 入学 is not mentioned in 深入学习.
+        """
         folded = normalize_aligned(text)
-        found: dict[str, None] = {}
+        out: list[tuple[int, int, str]] = []
         i = 0
         while i < len(folded):
             for length in self.lengths:
+                if i + length > len(folded):
+                    continue
                 form = folded[i:i + length]
-                if len(form) == length and form in self.canonical_of and _whole_ascii_word(folded, i, length):
-                    found.setdefault(self.canonical_of[form], None)
-                    i += length
-                    break
+                if form not in self.canonical_of or not _whole_ascii_word(folded, i, length):
+                    continue
+                if token_bounds is not None and length <= SHORT_FORM and not {i, i + length} <= token_bounds:
+                    continue
+                out.append((i, i + length, self.canonical_of[form]))
+                i += length
+                break
             else:
                 i += 1
-        return list(found)
+        return out
+
+    def terms_in(self, text: str, token_bounds: set[int] | None = None) -> list[str]:
+        return list(dict.fromkeys(term for _, _, term in self.spans(text, token_bounds)))
 
 
 def _whole_ascii_word(text: str, start: int, length: int) -> bool:
@@ -70,6 +88,16 @@ def glossary_matcher() -> GlossaryMatcher:
     return _matcher
 
 
+def token_bounds(text: str) -> set[int]:
+    """Offsets at which precise-mode tokens of normalize_aligned(text) start or end."""
+    return {0, *itertools.accumulate(len(t) for t in get_segmenter().cut(normalize_aligned(text)))}
+
+
+def glossary_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical term) of glossary mentions; short forms must be whole tokens."""
+    return glossary_matcher().spans(text, token_bounds(text))
+
+
 def glossary_terms_in(text: str) -> list[str]:
     """Canonical glossary terms mentioned in text (aliases resolved), in order of first mention."""
-    return glossary_matcher().terms_in(text)
+    return list(dict.fromkeys(term for _, _, term in glossary_spans(text)))

@@ -6,8 +6,6 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 import analyzers
 from analyzers.tokens import TOKEN_SEPARATOR, is_separator_token
@@ -42,11 +40,9 @@ def analyze(
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    table = Table(show_header=False)
     for key, value in result.items():
         shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        table.add_row(key, shown)
-    Console().print(table)
+        typer.echo(f"{key}: {shown}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,69 @@
+"""rjieba is used only because it gives jieba's tokens exactly, with the same user words, on real text."""
+
+from __future__ import annotations
+
+import jieba
+import pytest
+
+from analyzers import normalize_aligned
+from analyzers.segmenter import Segmenter, glossary_user_words, user_word_frequencies
+
+
+@pytest.fixture(scope="module")
+def reference() -> jieba.Tokenizer:
+    """Plain jieba with the glossary as user words, set up the way jieba documents it (add_word)."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    words = user_word_frequencies(glossary_user_words())
+    # jieba adds an existing word's frequency to the total twice; jieba-rs replaces it. We take the replace
+    # semantics on both sides (see analyzers/segmenter.py) and say so here rather than compare unequal setups.
+    total = tokenizer.total + sum(f - tokenizer.FREQ.get(w, 0) for w, f in words)
+    for word, freq in words:
+        tokenizer.add_word(word, freq)
+    tokenizer.total = total
+    return tokenizer
+
+
+@pytest.fixture(scope="module")
+def fast() -> Segmenter:
+    return Segmenter(glossary_user_words(), engine="rjieba")
+
+
+def _first_difference(expected: list[str], actual: list[str]) -> str:
+    for i, (a, b) in enumerate(zip(expected, actual, strict=False)):
+        if a != b:
+            return f"token {i}: jieba {expected[max(0, i - 3):i + 4]} rjieba {actual[max(0, i - 3):i + 4]}"
+    return f"lengths differ: {len(expected)} vs {len(actual)}"
+
+
+def test_precise_mode_tokens_equal_jieba_on_real_documents(
+    reference: jieba.Tokenizer, fast: Segmenter, real_documents: list[str]
+) -> None:
+    assert fast.engine_name == "rjieba"
+    assert len(real_documents) > 700
+    compared = 0
+    for index, raw in enumerate(real_documents):
+        # Normalized text is what gets segmented; some raw text too (upper case, full width, newlines).
+        for text in (normalize_aligned(raw), raw) if index % 4 == 0 else (normalize_aligned(raw),):
+            expected = list(reference.cut(text, HMM=True))
+            actual = fast.cut(text)
+            assert actual == expected, _first_difference(expected, actual)
+            compared += len(text)
+    assert compared > 1_500_000
+
+
+def test_search_mode_tokens_equal_jieba_on_real_documents(
+    reference: jieba.Tokenizer, fast: Segmenter, real_documents: list[str]
+) -> None:
+    for raw in real_documents:
+        text = normalize_aligned(raw)
+        expected = list(reference.cut_for_search(text, HMM=True))
+        actual = fast.cut_for_search(text)
+        assert actual == expected, _first_difference(expected, actual)
+
+
+def test_jieba_engine_is_the_reference(reference: jieba.Tokenizer, real_documents: list[str]) -> None:
+    slow = Segmenter(glossary_user_words(), engine="jieba")
+    for raw in real_documents[:60]:
+        text = normalize_aligned(raw)
+        assert slow.cut(text) == list(reference.cut(text, HMM=True))

@@ -1,0 +1,61 @@
+"""Index text, query terms, bigrams and glossary lookup as the engines and the API see them."""
+
+from __future__ import annotations
+
+from analyzers import (
+    TOKEN_SEPARATOR,
+    cjk_bigrams,
+    glossary_terms_in,
+    index_tokens,
+    normalize_aligned,
+    query_terms,
+    segment_for_index,
+)
+
+
+def test_segment_for_index_marks_token_boundaries_on_aligned_text() -> None:
+    raw = "國發［２０１８］３９號要求做好政策服務包"
+    index_text = segment_for_index(raw)
+    assert index_text.replace(TOKEN_SEPARATOR, "") == normalize_aligned(raw)
+    assert "政策服务包" in index_text.split(TOKEN_SEPARATOR)
+
+
+def test_query_terms_drop_question_words_and_punctuation() -> None:
+    terms = query_terms("请问，小微企业怎么申请留抵退税？")
+    assert "请问" not in terms and "怎么" not in terms and "?" not in terms and "," not in terms
+    assert {"小微企业", "申请", "留抵退税"} <= set(terms)
+
+
+def test_query_terms_are_normalized() -> None:
+    assert query_terms("個稅") == query_terms("个税")
+    assert "pm2.5" in query_terms("ＰＭ２．５超标")
+
+
+def test_query_terms_use_search_mode() -> None:
+    terms = query_terms("中华人民共和国政府信息公开条例")
+    assert {"中华人民共和国", "中华", "人民", "政府信息公开", "信息", "公开"} <= set(terms)
+
+
+def test_index_tokens_drop_stopwords_and_separators() -> None:
+    assert index_tokens("我的社保卡怎么办理？") == ["社保卡", "办理"]
+
+
+def test_cjk_bigrams() -> None:
+    assert cjk_bigrams("社保卡 办") == ["社保", "保卡", "办"]
+    assert cjk_bigrams("國發2018") == ["国发"]
+    assert cjk_bigrams("abc 123") == []
+
+
+def test_glossary_terms_resolve_aliases_in_order_of_mention() -> None:
+    assert glossary_terms_in("个税和社保怎么交？还有公积金") == ["个人所得税", "社会保险", "住房公积金"]
+    assert glossary_terms_in("個稅") == ["个人所得税"]
+
+
+def test_short_glossary_forms_must_be_whole_words() -> None:
+    assert glossary_terms_in("各地深入学习贯彻") == []
+    assert glossary_terms_in("孩子小学入学要什么材料") == ["入学"]
+
+
+def test_ascii_forms_are_whole_words() -> None:
+    assert glossary_terms_in("NCP防控") == ["新型冠状病毒肺炎"]
+    assert glossary_terms_in("ncpx") == []
