@@ -1,0 +1,5 @@
+"""``python -m scripts.bench``: the same as ``policykb bench``."""
+
+from scripts.bench.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""The segmentation bound: tokens and MB/s of ``analyzers.segment_for_index`` alone over a corpus."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import analyzers
+from kb.store import Store
+from scripts.bench.stats import median_spread
+
+ZWSP = "\u200b"
+
+
+def store_texts(store: Store) -> list[str]:
+    """The texts indexing segments: titles and bodies of policies and 解读, Q&A questions and answers."""
+    texts: list[str] = []
+    for policy in store.iter_policies():
+        texts += [policy.title, policy.text]
+    for interp in store.iter_interpretations():
+        texts += [interp.title, interp.text]
+    for qa in store.iter_qa_pairs():
+        texts += [qa.question, qa.answer]
+    return [t for t in texts if t]
+
+
+def segment_once(texts: Iterable[str]) -> tuple[int, int, float]:
+    """Segment every text once: (tokens, UTF-8 bytes, seconds)."""
+    tokens = size = 0
+    started = time.perf_counter()
+    for text in texts:
+        out = analyzers.segment_for_index(text)
+        tokens += out.count(ZWSP) + 1
+        size += len(text.encode("utf-8"))
+    return tokens, size, time.perf_counter() - started
+
+
+def segmentation_bound(texts: list[str], runs: int = 3, stride: int = 1) -> dict[str, object]:
+    """Median MB/s and tokens/s of the segmenter over texts (warmed up: dictionary load excluded)."""
+    # A rate, so every stride-th text is a fair sample when the whole corpus would take too long.
+    texts = texts[::stride]
+    analyzers.segment_for_index("社会保险补贴申领条件")
+    seconds: list[float] = []
+    tokens = size = 0
+    for _ in range(runs):
+        tokens, size, took = segment_once(texts)
+        seconds.append(took)
+    mb = size / 1e6
+    return {
+        "texts": len(texts),
+        "stride": stride,
+        "tokens": tokens,
+        "mb": mb,
+        "engine": analyzers.segmenter.get_segmenter().engine_name,
+        "seconds": median_spread(seconds),
+        "mb_per_s": median_spread([mb / s for s in seconds]),
+        "tokens_per_s": median_spread([tokens / s for s in seconds]),
+    }
