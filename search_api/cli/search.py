@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -16,6 +17,7 @@ from kb.search.base import IndexKind, SearchFilters, SearchQuery, SearchResults,
 from kb.search.highlight import plain_text
 from kb.settings import get_settings
 from kb.store import Store
+from search_api.cli.batch import run_search_batch
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -73,8 +75,17 @@ def register(app: typer.Typer) -> None:
         source: list[str] = typer.Option([], "--source"),
         facet: list[str] = typer.Option([], "--facet", help="facet to count (repeatable)"),
         newest: bool = typer.Option(False, "--newest", help="sort by publish date instead of relevance"),
+        batch: Path | None = typer.Option(
+            None, "--batch", help='JSONL of {"qid", "query", "filters"?}: one JSON line out per query'
+        ),
     ) -> None:
         """Search the index (检索政策、问答、名词)."""
+        if batch is not None:
+            try:
+                run_search_batch(batch, size=size, kind=kind)
+            except (KBError, OSError) as exc:
+                raise _fail(exc) from exc
+            return
         try:
             filters = SearchFilters(
                 issuing_body=issuing_body,
