@@ -1,0 +1,1 @@
+"""Test suite (a package so that test modules in different folders may share a basename)."""

@@ -1,0 +1,1 @@
+"""Tests of the HTTP API (a package: test_reads.py also exists under tests/kb/store)."""
