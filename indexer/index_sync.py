@@ -159,7 +159,13 @@ def sync_index(store: Store, backend: BaseSearchBackend, *, name: str | None = N
     refresh -= set(changed) | deleted[IndexKind.POLICIES]
     todo = list(changed.values()) + store.get_policies(sorted(refresh))
     _index_policies(store, backend, todo, report.of(IndexKind.POLICIES))
-    _index_qa(store, backend, store.iter_qa_pairs(since_revision=since), report.of(IndexKind.QA))
+    changed_qa = {q.id: q for q in store.iter_qa_pairs(since_revision=since) if q.id is not None}
+    # A Q&A document carries its policy's title: a retitled policy refreshes the Q&A resting on it.
+    for policy_id in changed:
+        for qa in store.qa_for_policy(policy_id):
+            if qa.id is not None and qa.id not in deleted[IndexKind.QA]:
+                changed_qa.setdefault(qa.id, qa)
+    _index_qa(store, backend, changed_qa.values(), report.of(IndexKind.QA))
     glossary = backend.index(IndexKind.GLOSSARY)
     for batch in _batches(_glossary_docs(store, since)):
         report.of(IndexKind.GLOSSARY).add(glossary.bulk_index(batch))

@@ -249,3 +249,24 @@ def test_writes_during_a_reindex_are_caught_up(
     assert titles(backend, "候鸟迁徙") == ["关于候鸟迁徙通道保护的通知"]
     assert index.count() == 6
     assert store.get_sync_checkpoint(checkpoint_name(backend)) == store.current_revision()
+
+
+def test_a_retitled_policy_refreshes_its_qa(env: tuple[Store, BaseSearchBackend]) -> None:
+    store, backend = env
+    store.upsert_policies([_policy("a", "关于湿地保护的规定", "加强湿地保护。")])
+    store.upsert_qa_pairs(
+        [
+            QAPair(
+                provenance=Provenance(source="sync", source_id="q"),
+                question="可以围垦吗？",
+                answer="不可以。",
+                policy_key="sync:a",
+            )
+        ]
+    )
+    sync_index(store, backend)
+    assert backend.search_qa(SearchQuery(text="湿地保护")).hits[0].question == "可以围垦吗？"
+    store.upsert_policies([_policy("a", "关于候鸟栖息地保护的规定", "加强湿地保护。")])
+    report = sync_index(store, backend)
+    assert report.reports["qa"].indexed == 1
+    assert backend.search_qa(SearchQuery(text="候鸟栖息地")).hits[0].question == "可以围垦吗？"
