@@ -116,3 +116,15 @@ def test_refuses_to_drop_the_live_version(make_backend: Any) -> None:
         index.drop_version(live)
     with pytest.raises(SearchError):
         index.swap_alias("not-a-version")
+
+
+def test_sqlite_index_lives_in_the_store_file_or_beside_a_server_store(tmp_path: Any) -> None:
+    from kb.search.backends.sqlite import database_path
+    from kb.settings import Settings
+
+    own = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'kb.db'}")
+    assert database_path(own) == tmp_path / "kb.db"
+    default = Settings(data_dir=tmp_path)
+    assert database_path(default) == tmp_path / "policykb.db"
+    server = Settings(data_dir=tmp_path, database_url="postgresql+psycopg://u:p@127.0.0.1:5432/kb")
+    assert database_path(server) == tmp_path / "search.db"
