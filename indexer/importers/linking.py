@@ -106,7 +106,8 @@ def link_interpretation(
     candidates.append(("title_named", [k for t in named_titles(title) for k in index.titled(t)]))
     if not candidates[-1][1]:
         # "XX办法政策解读" without 《》: strip the announcement words and try the rest as a title.
-        bare = re.sub(r"(的)?(政策)?(解读|图解|问答|答记者问)$|^(一图读懂|图解|解读)[：:]?", "", title)
+        bare = re.sub(r"^(【[^】]{1,8}】|(一图读懂|一图看懂|动画解读|图解|解读)\s*[：:｜|]?)\s*", "", title)
+        bare = re.sub(r"(的)?(政策)?(解读|图解|问答|答记者问)$", "", bare)
         candidates.append(("title_named", index.titled(bare) if bare != title else []))
     numbers = [key for _, key, _ in doc_numbers_in(title)] + [key for _, key, _ in doc_numbers_in(lead)]
     candidates.append(("doc_number", [k for n in dict.fromkeys(numbers) for k in index.by_number(n)]))

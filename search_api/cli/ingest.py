@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +17,8 @@ from indexer.importers.base import ImportReport
 from kb.errors import KBError
 from kb.store import Store
 
-console = Console()
+# Piped output (CI logs, benchmarks) gets a wide table instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 140)
 MAX_ERRORS_SHOWN = 20
 
 
