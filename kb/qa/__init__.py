@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kb.qa.calibration import Outcome, calibrate, decision_accuracy, load_threshold, save_calibration
-from kb.qa.confidence import confidence, content_words, coverage
+from kb.qa.confidence import WordRarity, confidence, content_words, coverage
 from kb.qa.matcher import QAMatcher
 from kb.qa.models import QAAnswer, QAMatch
 
@@ -12,6 +12,7 @@ __all__ = [
     "QAAnswer",
     "QAMatch",
     "QAMatcher",
+    "WordRarity",
     "calibrate",
     "confidence",
     "content_words",

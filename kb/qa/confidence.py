@@ -8,6 +8,10 @@ the character-bigram overlap of the two questions. Both parts are 0-1 and backen
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+
 import analyzers
 
 #: A content word found only in the answer counts this much of one found in the question.
@@ -23,21 +27,40 @@ def content_words(question: str) -> list[str]:
     return [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
 
 
-def coverage(question: str, candidate_question: str, candidate_answer: str) -> float:
-    """Weighted share of the question's content words present in the candidate (0-1)."""
+class WordRarity:
+    """How rare a word is among the Q&A texts: 护照 says more about a question than 办理 or 需要."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._texts = [analyzers.normalize(t) for t in texts]
+        self.weight = lru_cache(maxsize=65536)(self._weight)
+
+    def _weight(self, word: str) -> float:
+        df = sum(1 for t in self._texts if word in t)
+        # Smoothed IDF; a word in every text still counts a little.
+        return math.log((len(self._texts) + 1) / (df + 1)) + 0.1
+
+
+def coverage(
+    question: str, candidate_question: str, candidate_answer: str, rarity: WordRarity | None = None
+) -> float:
+    """Weighted share of the question's content words present in the candidate (0-1).
+
+    Words weigh by length, times their rarity among the Q&A when ``rarity`` is given.
+    """
     words = content_words(question)
     if not words:
         return 0.0
     asked = analyzers.normalize(candidate_question)
     answered = analyzers.normalize(candidate_answer)
-    total = sum(len(w) for w in words)
+    weights = {w: len(w) * (rarity.weight(w) if rarity else 1.0) for w in words}
+    total = sum(weights.values())
     found = 0.0
-    for word in words:
+    for word, weight in weights.items():
         if word in asked:
-            found += len(word)
+            found += weight
         elif word in answered:
-            found += ANSWER_CREDIT * len(word)
-    return found / total
+            found += ANSWER_CREDIT * weight
+    return found / total if total else 0.0
 
 
 def bigram_overlap(question: str, candidate_question: str) -> float:
@@ -49,9 +72,11 @@ def bigram_overlap(question: str, candidate_question: str) -> float:
     return len(mine & theirs) / len(mine)
 
 
-def confidence(question: str, candidate_question: str, candidate_answer: str) -> float:
+def confidence(
+    question: str, candidate_question: str, candidate_answer: str, rarity: WordRarity | None = None
+) -> float:
     """0-1: how well the candidate Q&A covers the question."""
-    value = WORD_SHARE * coverage(question, candidate_question, candidate_answer) + (1 - WORD_SHARE) * (
-        bigram_overlap(question, candidate_question)
-    )
+    value = WORD_SHARE * coverage(question, candidate_question, candidate_answer, rarity) + (
+        1 - WORD_SHARE
+    ) * (bigram_overlap(question, candidate_question))
     return max(0.0, min(1.0, value))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from kb.qa.calibration import load_threshold
-from kb.qa.confidence import confidence
+from kb.qa.confidence import WordRarity, confidence
 from kb.qa.models import QAAnswer, QAMatch
 from kb.query import QueryUnderstanding
 from kb.search.base import BaseSearchBackend, SearchQuery
+from kb.store import Store
 
 #: Candidates fetched from the engine before re-ranking.
 CANDIDATES = 20
@@ -23,10 +24,25 @@ class QAMatcher:
         understanding: QueryUnderstanding | None = None,
         *,
         threshold: float | None = None,
+        rarity: WordRarity | None = None,
     ) -> None:
         self.backend = backend
         self.understanding = understanding
+        self.rarity = rarity
         self.threshold = load_threshold() if threshold is None else threshold
+
+    @classmethod
+    def from_store(
+        cls,
+        backend: BaseSearchBackend,
+        store: Store,
+        understanding: QueryUnderstanding | None = None,
+        *,
+        threshold: float | None = None,
+    ) -> QAMatcher:
+        """A matcher whose confidence weighs words by their rarity among the store's Q&A."""
+        rarity = WordRarity(f"{qa.question}\n{qa.answer}" for qa in store.iter_qa_pairs())
+        return cls(backend, understanding, threshold=threshold, rarity=rarity)
 
     def candidates(
         self, question: str, size: int = CANDIDATES
@@ -54,7 +70,7 @@ class QAMatcher:
                 department=hit.department,
                 validity=hit.validity,
                 score=hit.score,
-                confidence=confidence(question, hit.question or hit.title, hit.answer or ""),
+                confidence=confidence(question, hit.question or hit.title, hit.answer or "", self.rarity),
             )
             blended = SCORE_SHARE * (hit.score / top) + (1 - SCORE_SHARE) * match.confidence
             matches.append((blended, match))

@@ -136,7 +136,7 @@ def evaluate(config: EvalConfig) -> str:
         sections.append("")
 
     if "qa" in config.sets:
-        matcher = QAMatcher(backend, understanding)
+        matcher = QAMatcher.from_store(backend, store, understanding)
         qa_results = run_qa(matcher, load_qa_dev())
         calibrated = report(qa_results)
         if config.calibrate:

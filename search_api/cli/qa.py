@@ -22,7 +22,7 @@ def _matcher() -> QAMatcher:
     store = Store.from_settings(settings)
     understanding = QueryUnderstanding.from_store(store, max_chars=settings.max_query_chars)
     backend = get_backend(settings, parser=understanding.parser())
-    return QAMatcher(backend, understanding, threshold=settings.qa_confidence_threshold)
+    return QAMatcher.from_store(backend, store, understanding, threshold=settings.qa_confidence_threshold)
 
 
 def _answer_dict(answer: QAAnswer, qid: str | None = None) -> dict[str, Any]:

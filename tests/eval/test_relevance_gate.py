@@ -168,7 +168,7 @@ def test_hotline_questions_find_their_answer_and_refuse_out_of_scope(
     backend, understanding, _ = gate
     qids = set(SUBSET["qa_qids"])
     questions = [q for q in load_qa_dev() if q.qid in qids]
-    matcher = QAMatcher(backend, understanding)
+    matcher = QAMatcher.from_store(backend, gate[2], understanding)
     scored = report(run_qa(matcher, questions), threshold=matcher.threshold)
     assert scored.n_unanswerable >= 5
     assert scored.top1 >= FLOOR_QA_TOP1
