@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 import synonyms
-from kb.errors import SearchError, SearchUnavailableError
+from kb.errors import ConfigurationError, SearchError, SearchUnavailableError
 from kb.search.backends.es_bulk import BulkAction, BulkWriter
 from kb.search.backends.es_client import EngineClient, make_client
 from kb.search.backends.es_compiler import HIGHLIGHT_FIELDS, EsQueryCompiler
@@ -31,6 +31,8 @@ from kb.search.highlight import highlight, lead
 from kb.search.results import ClauseHit, FacetBucket, InterpretationRef, SearchHit
 from kb.settings import Settings
 
+#: Engines accept lowercase index names only, and not starting with '-', '_' or '+'.
+_INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,100}$")
 TITLE_KEYS: dict[IndexKind, str] = {
     IndexKind.POLICIES: "title",
     IndexKind.QA: "question",
@@ -216,6 +218,12 @@ class EsSearchBackend(BaseSearchBackend):
         super().__init__(settings, **kwargs)
         self.flavor = flavor
         self.prefix = settings.search_index_prefix
+        if not _INDEX_PREFIX.match(self.prefix):
+            raise ConfigurationError(
+                f"POLICYKB_SEARCH_INDEX_PREFIX={self.prefix!r} is not a valid index name prefix; "
+                "use lowercase letters, digits, '_' or '-', starting with a letter or digit",
+                message_zh="检索索引前缀无效，请只用小写字母、数字、下划线或连字符",
+            )
         self.client: EngineClient = make_client(settings, flavor)
         self.bulk_writer = BulkWriter(self.client)
 

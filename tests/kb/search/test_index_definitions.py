@@ -82,3 +82,12 @@ def test_unreachable_engine_is_search_unavailable(client_class: type[Any]) -> No
         client.health()
     with pytest.raises(SearchUnavailableError):
         client.search("policykb-policies", {"query": {"match_all": {}}})
+
+
+@pytest.mark.parametrize("prefix", ["PolicyKB", "-kb", "kb index", ""])
+def test_an_invalid_index_prefix_is_a_configuration_error(prefix: str) -> None:
+    from kb.errors import ConfigurationError
+    from kb.search import get_backend
+
+    with pytest.raises(ConfigurationError, match="POLICYKB_SEARCH_INDEX_PREFIX"):
+        get_backend(Settings(search_backend="opensearch", search_index_prefix=prefix))
