@@ -78,6 +78,8 @@ class CrawlRun:
         seeds = [FrontierItem(url=u, kind="list") for u in self.profile.start_urls]
         self.state.begin(seeds)
         self.summary.run_id, self.summary.resumed = self.state.run_id, self.state.resumed
+        if self.state.reset:
+            self.summary.warnings.append("crawl state belonged to another store: starting afresh")
         for known in self.state.known_policies():
             self._index_known(known)
         for item in self.state.pending():
@@ -321,7 +323,8 @@ def crawl(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> CrawlSummary:
     """Crawl ``profile`` into ``sink``; incremental and resumable through the state file."""
-    state = CrawlState(state_path or default_state_path(profile), profile.name)
+    # The store's URL (when it has one) ties the incremental state to the store it describes.
+    state = CrawlState(state_path or default_state_path(profile), profile.name, str(getattr(sink, "url", "")))
 
     async def main() -> CrawlSummary:
         async with httpx.AsyncClient(follow_redirects=False, transport=transport) as client:

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     run_id INTEGER NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL, depth INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL DEFAULT 'pending', reason TEXT, PRIMARY KEY (run_id, url)
 );
+CREATE TABLE IF NOT EXISTS owners (profile TEXT PRIMARY KEY, store TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (
     profile TEXT NOT NULL, url TEXT NOT NULL, final_url TEXT, etag TEXT, last_modified TEXT,
     body_hash TEXT, record_hash TEXT, record_key TEXT, kind TEXT, title TEXT, doc_number_key TEXT,
@@ -53,13 +54,29 @@ def _now() -> str:
 class CrawlState:
     """Per-profile crawl memory; a run that did not finish is resumed instead of started anew."""
 
-    def __init__(self, path: Path, profile: str) -> None:
+    def __init__(self, path: Path, profile: str, store: str = "") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
         self.db.executescript(_SCHEMA)
         self.profile = profile
         self.run_id = 0
         self.resumed = False
+        self.reset = self._claim(store)
+
+    def _claim(self, store: str) -> bool:
+        """Validators only mean something for the store they were written to; another store starts afresh."""
+        row = self.db.execute("SELECT store FROM owners WHERE profile = ?", (self.profile,)).fetchone()
+        if row is not None and row[0] == store:
+            return False
+        self.db.execute("DELETE FROM pages WHERE profile = ?", (self.profile,))
+        self.db.execute(
+            "DELETE FROM frontier WHERE run_id IN (SELECT run_id FROM runs WHERE profile = ?)",
+            (self.profile,),
+        )
+        self.db.execute("DELETE FROM runs WHERE profile = ?", (self.profile,))
+        self.db.execute("INSERT OR REPLACE INTO owners (profile, store) VALUES (?, ?)", (self.profile, store))
+        self.db.commit()
+        return row is not None
 
     def close(self) -> None:
         self.db.close()

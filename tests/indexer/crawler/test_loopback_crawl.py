@@ -140,3 +140,14 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path, store: Sto
         # Each list page was fetched exactly once across the interrupted run and its resumption.
         assert site.hits["/zhengce/index.html"] == 1 and site.hits["/zhengce/index_1.html"] == 1
         assert store.counts()["policies"] == 7
+
+
+def test_state_of_another_store_is_not_trusted(tmp_path: Path, store: Store) -> None:
+    site = build_site()
+    with SiteServer(site) as server:
+        profile, state = local_profile(server.base_url), tmp_path / "state.sqlite"
+        crawl(profile, store, state_path=state)
+        other = Store(f"sqlite:///{tmp_path / 'other.db'}")
+        again = crawl(profile, other, state_path=state)
+        assert again.new == 8 and "another store" in " ".join(again.warnings)
+        assert other.counts()["policies"] == 7
