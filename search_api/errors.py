@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pydantic
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -113,6 +114,28 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     )
 
 
+async def _on_model_error(request: Request, exc: Exception) -> JSONResponse:
+    # A pydantic model built from client input inside a handler (not by FastAPI) refused it: still the
+    # client's input, so 422 with the fields, not a 500.
+    assert isinstance(exc, pydantic.ValidationError)
+    errors = [
+        FieldErrorPublic(
+            field=".".join(str(p) for p in err.get("loc", ())) or exc.title,
+            location="body",
+            reason=str(err.get("msg", "invalid")),
+        )
+        for err in exc.errors()
+    ]
+    names = ", ".join(sorted({e.field for e in errors}))
+    return error_response(
+        422,
+        "validation_error",
+        f"invalid input in: {names}",
+        f"输入有误：{names}，请按 errors 中的说明修改",
+        errors,
+    )
+
+
 async def _on_kb_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KBError)
     status, code = status_for(exc)
@@ -146,6 +169,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping on ``app``."""
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(pydantic.ValidationError, _on_model_error)
     app.add_exception_handler(KBError, _on_kb_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -74,3 +74,25 @@ def test_understanding_rebuilds_in_the_background_after_a_write(sqlite_api) -> N
     while not [t for t in cache.get().understand(title).titles if t.title == title]:
         assert time.monotonic() < deadline, "the understanding was never rebuilt"
         time.sleep(0.2)
+
+
+def test_a_model_refusing_client_input_inside_a_handler_is_a_422() -> None:
+    import pydantic
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from search_api.errors import install_error_handlers
+
+    class Body(pydantic.BaseModel):
+        question: str = pydantic.Field(min_length=2)
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/build")
+    def build(q: str) -> dict[str, str]:
+        return Body(question=q).model_dump()
+
+    response = TestClient(app, raise_server_exceptions=False).get("/build", params={"q": "x"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "question"
