@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from kb.auth import Principal, Role, require_role
@@ -16,6 +16,7 @@ from kb.workflow.exports import to_csv, to_xlsx
 from kb.workflow.search_report import WeekReport, search_gap_report
 from search_api.deps import CurrentPrincipal, CurrentStaff, StoreDep
 from search_api.schemas.workflow import (
+    MAX_INT,
     AnswerRequest,
     BulkSendRequest,
     BulkSendResponse,
@@ -45,6 +46,7 @@ def get_worker(principal: CurrentPrincipal) -> Principal:
 
 
 CurrentWorker = Annotated[Principal, Depends(get_worker)]
+QuestionId = Annotated[int, Path(ge=1, le=MAX_INT, description="the question's id")]
 
 
 def question_filters(
@@ -76,7 +78,7 @@ def list_questions(
     worker: CurrentWorker,
     workflow: WorkflowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> QuestionListResponse:
     """Staff: every question; department: its own. Sorted by due date. 待答复问题清单."""
     views, total = workflow.list_questions(filters, worker, limit=limit, offset=offset)
@@ -137,20 +139,20 @@ def promote_search(body: PromoteRequest, staff: CurrentStaff, workflow: Workflow
 
 
 @router.get("/questions/{question_id}", response_model=QuestionPublic)
-def read_question(question_id: int, worker: CurrentWorker, workflow: WorkflowDep) -> QuestionPublic:
+def read_question(question_id: QuestionId, worker: CurrentWorker, workflow: WorkflowDep) -> QuestionPublic:
     """One question with its full history (a department only its own). 问题详情."""
     return QuestionPublic.from_view(workflow.get(question_id, worker))
 
 
 @router.get("/questions/{question_id}/route", response_model=RouteResponse)
-def suggest_route(question_id: int, staff: CurrentStaff, workflow: WorkflowDep) -> RouteResponse:
+def suggest_route(question_id: QuestionId, staff: CurrentStaff, workflow: WorkflowDep) -> RouteResponse:
     """The suggested department with the policies it rests on. 建议承办部门及依据."""
     return RouteResponse.model_validate(workflow.suggest_route(question_id, staff).model_dump())
 
 
 @router.post("/questions/{question_id}/send", response_model=QuestionPublic)
 def send_question(
-    question_id: int, body: SendRequest, staff: CurrentStaff, workflow: WorkflowDep
+    question_id: QuestionId, body: SendRequest, staff: CurrentStaff, workflow: WorkflowDep
 ) -> QuestionPublic:
     """Send to a department; due 3 working days after sending. 转办."""
     question = workflow.send(question_id, body.department, body.version, staff)
@@ -159,7 +161,7 @@ def send_question(
 
 @router.post("/questions/{question_id}/answer", response_model=QuestionPublic)
 def answer_question(
-    question_id: int, body: AnswerRequest, worker: CurrentWorker, workflow: WorkflowDep
+    question_id: QuestionId, body: AnswerRequest, worker: CurrentWorker, workflow: WorkflowDep
 ) -> QuestionPublic:
     """The department's answer, naming the policy and clause it rests on. 部门答复."""
     question = workflow.answer(
@@ -175,7 +177,7 @@ def answer_question(
 
 @router.post("/questions/{question_id}/review", response_model=QuestionPublic)
 def review_question(
-    question_id: int, body: ReviewRequest, staff: CurrentStaff, workflow: WorkflowDep
+    question_id: QuestionId, body: ReviewRequest, staff: CurrentStaff, workflow: WorkflowDep
 ) -> QuestionPublic:
     """Accept (published as Q&A at once) or send back with a comment. 审核."""
     question = workflow.review(question_id, body.accept, body.version, staff, comment=body.comment)
@@ -184,7 +186,7 @@ def review_question(
 
 @router.post("/questions/{question_id}/close", response_model=QuestionPublic)
 def close_question(
-    question_id: int, body: CloseRequest, staff: CurrentStaff, workflow: WorkflowDep
+    question_id: QuestionId, body: CloseRequest, staff: CurrentStaff, workflow: WorkflowDep
 ) -> QuestionPublic:
     """Close with a reason (duplicate, out of scope). 关闭."""
     question = workflow.close(question_id, body.reason, body.version, staff, duplicate_of=body.duplicate_of)
@@ -193,7 +195,7 @@ def close_question(
 
 @router.post("/questions/{question_id}/reopen", response_model=QuestionPublic)
 def reopen_question(
-    question_id: int, body: Versioned, staff: CurrentStaff, workflow: WorkflowDep
+    question_id: QuestionId, body: Versioned, staff: CurrentStaff, workflow: WorkflowDep
 ) -> QuestionPublic:
     """A closed question back to new. 重新打开."""
     return QuestionPublic.from_view(workflow.view(workflow.reopen(question_id, body.version, staff)))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kb.models import Channel, QuestionEvent, QuestionStatus
 from kb.workflow.schemas import QAMatch, QuestionView, RouteSuggestion
+
+#: Ids and versions are 32-bit in the database; larger numbers are refused with a 422, not a 500.
+MAX_INT = 2**31 - 1
+RecordId = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 class QuestionPublic(BaseModel):
@@ -75,7 +79,9 @@ class QuestionListResponse(BaseModel):
 class Versioned(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: int | None = Field(default=None, description="the version you read; omit to skip the check")
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_INT, description="the version you read; omit to skip the check"
+    )
 
 
 class SendRequest(Versioned):
@@ -83,8 +89,8 @@ class SendRequest(Versioned):
 
 
 class BulkItem(BaseModel):
-    id: int
-    version: int | None = None
+    id: RecordId
+    version: int | None = Field(default=None, ge=1, le=MAX_INT)
 
 
 class BulkSendRequest(BaseModel):
@@ -112,14 +118,22 @@ class ReviewRequest(Versioned):
 
 class CloseRequest(Versioned):
     reason: str = Field(min_length=1, max_length=500)
-    duplicate_of: int | None = None
+    duplicate_of: RecordId | None = None
 
 
 class PromoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=2, max_length=500)
+    query: str = Field(min_length=2, max_length=1000)
     channel: Channel = Channel.WEBSITE
+
+    @field_validator("query")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) < 2:
+            raise ValueError("query is empty; give the search text to promote")
+        return value
 
 
 class RouteResponse(RouteSuggestion):
