@@ -1,0 +1,46 @@
+"""Two staff acting on one question at the same moment: one wins, the other gets a ConflictError."""
+
+from __future__ import annotations
+
+import threading
+
+from kb.auth import Principal, Role
+from kb.errors import ConflictError
+from kb.store import Store
+from kb.workflow import ConsultationCreate, SqlQuestionRepository, WorkflowService
+
+STAFF_A = Principal(role=Role.STAFF, key_id=1, name="A")
+STAFF_B = Principal(role=Role.STAFF, key_id=2, name="B")
+
+
+def test_concurrent_sends_with_the_same_version_lose_no_update(store: Store) -> None:
+    service = WorkflowService(SqlQuestionRepository(store))
+    created = service.capture(ConsultationCreate(question="高校在线教学有哪些要求？"), STAFF_A).question
+    assert created is not None and created.id is not None
+    qid, version = created.id, created.version
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def send(actor: Principal, department: str) -> None:
+        barrier.wait()
+        try:
+            service.send(qid, department, version, actor)
+            outcomes[actor.name] = "ok"
+        except ConflictError:
+            outcomes[actor.name] = "conflict"
+
+    threads = [
+        threading.Thread(target=send, args=(STAFF_A, "市教育局")),
+        threading.Thread(target=send, args=(STAFF_B, "市卫生健康委员会")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes.values()) == ["conflict", "ok"]
+    winner = next(name for name, result in outcomes.items() if result == "ok")
+    final = service.get(qid, STAFF_A).question
+    assert final.version == version + 1
+    assert final.department == ("市教育局" if winner == "A" else "市卫生健康委员会")
+    sent_events = [e for e in final.history if e.action == "sent"]
+    assert len(sent_events) == 1 and sent_events[0].actor.endswith(winner)
