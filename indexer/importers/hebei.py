@@ -34,6 +34,7 @@ ROW_FILES = ("documents.jsonl.gz",)
 DEFAULT_PATH = "hebei"
 SHORT_TEXT = 50
 _ANNUAL = re.compile(r"(信息公开.{0,6}年度报告|信息公开年报|年度报告$)")
+_STATUTE = re.compile(r"(条例|办法|规定|细则)(（试行）)?$")
 _CITED = re.compile(r"[》>]\s*[（(]\s*$")  # '印发《…》（' right before a 文号 means it is cited, not owned
 
 
@@ -126,6 +127,7 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
     documents = root / "documents.jsonl.gz" if path.is_dir() else path
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for line, row in read_jsonl(documents, report):
         if not clean(row.get("id")) or not clean(row.get("title")):
             report.error(documents, line, "missing id or title")
@@ -136,6 +138,11 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
             report.note("exact duplicate skipped (-N id)")
             continue
         seen[str(row["id"])] = fingerprint
+        text = clean(row.get("text")) or ""
+        if len(text) >= SHORT_TEXT:
+            if text in texts and texts[text] != row["title"]:
+                report.note("identical text under a different title, kept")
+            texts.setdefault(text, str(row["title"]))
         if len(clean(row.get("text")) or "") < SHORT_TEXT:
             report.note("empty or short text (title only), kept")
         rows.append((line, row))
@@ -145,6 +152,12 @@ def records(path: Path, report: ImportReport, context: ImportContext) -> Iterato
             interpretations.append((line, row))
             continue
         policy = _policy(row, report)
+        if (
+            _STATUTE.search(policy.title)
+            and len(policy.text) > 500
+            and not [c for c in policy.clauses if c.number]
+        ):
+            report.note("statute text without 第X条 headings (no clauses)")
         context.policy_index.add(policy)  # the runner adds it too; needed here when called directly
         yield policy, line
     explicit = _explicit_links(root, report)

@@ -10,6 +10,7 @@ from indexer.errors import DatasetError
 from indexer.importers import bj_zyj, govcn, hebei, lawrefbook, ncp, tipdm, zhongshan
 from indexer.importers.base import Batcher, ImportReport, RecordsFn, RecordSink, count_lines
 from indexer.importers.context import ImportContext
+from indexer.importers.linking import normalize_title
 from kb.models import Policy
 
 #: In load-shared order: sources of policies before the 解读 and Q&A that link to them.
@@ -42,6 +43,13 @@ def _total_rows(path: Path, module: ModuleType) -> int | None:
         return None
 
 
+def _seen_elsewhere(policy: Policy, context: ImportContext) -> bool:
+    index = context.policy_index
+    keys = index.by_number(policy.doc_number_key) if policy.doc_number_key else []
+    keys = keys or (index.by_title.get(normalize_title(policy.title), []) if len(policy.title) >= 8 else [])
+    return any(not k.startswith(f"{policy.provenance.source}:") for k in keys)
+
+
 def run_records(
     dataset: str,
     path: Path,
@@ -61,6 +69,9 @@ def run_records(
         progress.start(f"import {dataset}", total)
     for count, (record, line) in enumerate(produce(path, report, context), start=1):
         if isinstance(record, Policy):
+            if _seen_elsewhere(record, context):
+                # One policy, several sources (国发〔2018〕39号 in govcn and hebei): both kept, counted here.
+                report.note("same 文号 or title already imported from another dataset")
             context.policy_index.add(record)
         batcher.add(record, line=line)
         # Records done (plus rows rejected), not rows read: some datasets read everything before yielding.
