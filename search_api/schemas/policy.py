@@ -30,6 +30,16 @@ class InterpretationPublic(InterpretationLinkPublic):
         )
 
 
+class PolicyLinkPublic(BaseModel):
+    """Another policy this one names (supersedes / superseded by), resolved when it is in the store."""
+
+    key: str = Field(description="'source:source_id'")
+    id: int | None = None
+    title: str | None = None
+    validity: str | None = None
+    page_url: str | None = None
+
+
 class PolicyPublic(BaseModel):
     """政策文件 in full."""
 
@@ -53,15 +63,19 @@ class PolicyPublic(BaseModel):
     clauses: list[Clause] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
     benefit_items: list[BenefitItem] = Field(default_factory=list, description="惠企政策事项")
-    supersedes: list[str] = Field(default_factory=list)
-    superseded_by: list[str] = Field(default_factory=list)
+    supersedes: list[PolicyLinkPublic] = Field(default_factory=list, description="older versions it replaces")
+    superseded_by: list[PolicyLinkPublic] = Field(default_factory=list, description="newer versions")
     interpretations: list[InterpretationPublic] = Field(default_factory=list)
     related_qa: list[QAPreviewPublic] = Field(default_factory=list)
     provenance: ProvenancePublic
 
     @classmethod
     def build(
-        cls, policy: Policy, interpretations: list[Interpretation], qa_pairs: list[QAPair]
+        cls,
+        policy: Policy,
+        interpretations: list[Interpretation],
+        qa_pairs: list[QAPair],
+        links: dict[str, PolicyLinkPublic] | None = None,
     ) -> PolicyPublic:
         assert policy.id is not None
         return cls(
@@ -85,8 +99,8 @@ class PolicyPublic(BaseModel):
             clauses=policy.clauses,
             attachments=policy.attachments,
             benefit_items=policy.benefit_items,
-            supersedes=policy.supersedes,
-            superseded_by=policy.superseded_by,
+            supersedes=[(links or {}).get(k) or PolicyLinkPublic(key=k) for k in policy.supersedes],
+            superseded_by=[(links or {}).get(k) or PolicyLinkPublic(key=k) for k in policy.superseded_by],
             interpretations=[InterpretationPublic.from_interpretation(i) for i in interpretations],
             related_qa=[QAPreviewPublic.from_model(qa) for qa in qa_pairs],
             provenance=ProvenancePublic.from_model(policy.provenance),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from kb.errors import NotFoundError
-from kb.models import QAStatus
+from kb.models import Policy, QAStatus
 from kb.store import Store
-from search_api.schemas.policy import PolicyPublic
+from search_api.schemas.policy import PolicyLinkPublic, PolicyPublic
+from search_api.services.enrich import policy_page_url
 
 
 def load_policy(store: Store, policy_id: int) -> PolicyPublic:
@@ -18,4 +19,20 @@ def load_policy(store: Store, policy_id: int) -> PolicyPublic:
         )
     interpretations = store.interpretations_for_policy(policy_id)
     qa_pairs = [qa for qa in store.qa_for_policy(policy_id) if qa.status is QAStatus.PUBLISHED]
-    return PolicyPublic.build(policy, interpretations, qa_pairs)
+    return PolicyPublic.build(policy, interpretations, qa_pairs, _resolve(store, policy))
+
+
+def _resolve(store: Store, policy: Policy) -> dict[str, PolicyLinkPublic]:
+    links: dict[str, PolicyLinkPublic] = {}
+    for key in [*policy.supersedes, *policy.superseded_by]:
+        source, _, source_id = key.partition(":")
+        other = store.get_policy_by_key(source, source_id) if source and source_id else None
+        if other is not None and other.id is not None:
+            links[key] = PolicyLinkPublic(
+                key=key,
+                id=other.id,
+                title=other.title,
+                validity=other.validity.value,
+                page_url=policy_page_url(other.id),
+            )
+    return links

@@ -103,3 +103,13 @@ def test_health_and_readiness(api: ApiHarness) -> None:
     assert ready.status_code == 200
     assert ready.json()["store"]["ok"] and ready.json()["engine"]["ok"]
     assert ready.json()["backend"] == api.settings.search_backend
+
+
+def test_policy_names_the_versions_it_replaces(api: ApiHarness) -> None:
+    body = api.client.get(f"/api/policies/{api.policy_id('t004')}").json()
+    resolved, missing = body["supersedes"]
+    assert resolved["id"] == api.policy_id("t003") and resolved["validity"] == "失效"
+    assert resolved["page_url"] == f"/policies/{api.policy_id('t003')}"
+    assert missing == {"key": "test:t999", "id": None, "title": None, "validity": None, "page_url": None}
+    page = api.client.get(f"/policies/{api.policy_id('t004')}")
+    assert "取代" in page.text and resolved["page_url"] in page.text
