@@ -167,9 +167,30 @@ class BaseQueryCompiler(ABC):
         """Demote expired/repealed documents unless the caller filters on validity explicitly."""
         return not self.query.filters.validity
 
+    def highlight_texts(self) -> tuple[list[str], list[str]]:
+        """What highlights mark: (query tokens as they are, texts to segment and mark as phrases).
+
+        Both compilers build their highlight queries from this, so the same words light up on every backend;
+        a 文号 is marked where the text cites it, although it is matched by its key.
+        """
+        parsed = self.parsed
+        texts = [e.term for e in parsed.expansions] + parsed.phrases + parsed.title_phrases
+        if self.kind is IndexKind.POLICIES and parsed.doc_number_key:
+            texts.append(_cited_form(parsed.doc_number_key, parsed.doc_number_raw))
+        tokens = [t for t in dict.fromkeys(parsed.terms) if t.strip()]
+        return tokens, [t for t in dict.fromkeys(texts) if t.strip()]
+
     @abstractmethod
     def compile(self) -> Any:
         """The engine query (a request body, or SQL with parameters)."""
+
+
+def _cited_form(key: str, raw: str | None) -> str:
+    # 国办发|2018|39 -> 国办发〔2018〕39号; brackets are separators, so any bracket form in a text is marked.
+    parts = key.split("|")
+    if len(parts) == 3 and all(parts):
+        return f"{parts[0]}〔{parts[1]}〕{parts[2]}号"
+    return raw or key
 
 
 class BaseResults(ABC):

@@ -278,12 +278,16 @@ class EsQueryCompiler(BaseQueryCompiler):
         }
 
     def _highlight_texts(self) -> list[str]:
-        parsed = self.parsed
-        texts = list(parsed.terms)
-        texts += [
-            segment(t) for t in [*(e.term for e in parsed.expansions), *parsed.phrases, *parsed.title_phrases]
-        ]
-        return [t for t in dict.fromkeys(texts) if t.strip()]
+        tokens, texts = self.highlight_texts()
+        return list(dict.fromkeys([*tokens, *(segment(t) for t in texts)]))
+
+    def _marks(self, field: str) -> dict[str, Any] | None:
+        # Highlight what the user asked for, on this field only (not the bigram or keyword clauses).
+        texts = self._highlight_texts()
+        if not texts:
+            return None
+        should = [{"match_phrase": {field: t}} for t in texts]
+        return {"bool": {"should": should, "minimum_should_match": 1}}
 
     def _ranked(self, query: dict[str, Any]) -> dict[str, Any]:
         # Mirrors ranking.recency_factor: floor + (1 - floor) * 0.5 ** (age / half_life); missing date -> 1.
@@ -327,15 +331,15 @@ class EsQueryCompiler(BaseQueryCompiler):
 
     def _highlight(self) -> dict[str, Any]:
         title_field, body_field = HIGHLIGHT_FIELDS[self.kind]
-        return {
-            "pre_tags": [MARK_START],
-            "post_tags": [MARK_END],
-            "encoder": "default",
-            "fields": {
-                title_field: {"number_of_fragments": 0},
-                body_field: {"fragment_size": FRAGMENT_CHARS, "number_of_fragments": 1},
-            },
+        fields: dict[str, dict[str, Any]] = {
+            title_field: {"number_of_fragments": 0},
+            body_field: {"fragment_size": FRAGMENT_CHARS, "number_of_fragments": 1},
         }
+        for name, options in fields.items():
+            marks = self._marks(name)
+            if marks is not None:
+                options["highlight_query"] = marks
+        return {"pre_tags": [MARK_START], "post_tags": [MARK_END], "encoder": "default", "fields": fields}
 
     def _filters(self) -> list[dict[str, Any]]:
         filters: list[dict[str, Any]] = []

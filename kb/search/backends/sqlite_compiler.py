@@ -217,11 +217,9 @@ class SqliteQueryCompiler(BaseQueryCompiler):
         return where
 
     def _highlight_strings(self) -> list[str]:
-        parsed = self.parsed
-        strings = [fts_string(t) for t in parsed.terms if _searchable(t)]
-        for text in [*(e.term for e in parsed.expansions), *parsed.phrases, *parsed.title_phrases]:
-            if _searchable(text):
-                strings.append(fts_string(segment(text)))
+        tokens, texts = self.highlight_texts()
+        strings = [fts_string(t) for t in tokens if _searchable(t)]
+        strings += [fts_string(segment(t)) for t in texts if _searchable(t)]
         return list(dict.fromkeys(strings))
 
     def _word_match(self, columns: tuple[str, ...]) -> str | None:

@@ -99,7 +99,7 @@ def policy_corpus() -> list[tuple[Policy, list[Interpretation]]]:
             make_policy(
                 3,
                 "关于促进中小企业发展的若干措施",
-                "支持中小企业开展技术改造，对符合条件的项目给予资金补助。",
+                "国办发〔2018〕39号\n各省、自治区、直辖市人民政府：支持中小企业开展技术改造，对符合条件的项目给予资金补助。",
                 issuing_bodies=["国务院办公厅"],
                 doc_number="国办发〔2018〕39号",
                 document_type=DocumentType.NORMATIVE_DOCUMENT,

@@ -40,6 +40,10 @@ def test_doc_number_in_any_bracket_form_finds_exactly_that_policy(
     assert results.hits[0].id == 3
     assert results.hits[0].doc_number == "国办发〔2018〕39号"
     assert results.understood is not None and results.understood.doc_number_key
+    # Matched by its key, and marked where the text cites it.
+    assert results.hits[0].highlight is not None
+    assert "<em>" in results.hits[0].highlight
+    assert plain_text(results.hits[0].highlight) in ORIGINALS[3].text
 
 
 def test_body_match_returns_the_matching_clause(corpus_backend: BaseSearchBackend) -> None:
