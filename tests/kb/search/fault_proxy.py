@@ -4,6 +4,7 @@ Faults are consumed in order, one per ``_bulk`` request:
 - ``("status", 429)``: answer the whole request with that status, forward nothing;
 - ``("drop_items", k)``: forward the request without every k-th document and report those as 429 items;
 - ``("applied_then", 503)``: forward the request (the engine applies it) but answer with that status;
+- ``("close", 0)``: drop the connection without answering (what a node dying mid-request looks like);
 - ``("pass", 0)``: forward untouched (to place the next fault on a later batch).
 Every other request passes through untouched.
 
@@ -91,6 +92,11 @@ class FaultProxy:
                 for k, v in headers.items()
             }
         fault = self._next_fault() if request.path.split("?")[0].endswith("/_bulk") else None
+        if fault is not None and fault[0] == "close":
+            self.injected += 1
+            request.close_connection = True
+            request.connection.shutdown(2)  # socket.SHUT_RDWR: the client sees a reset, not an HTTP status
+            return
         if fault is None or fault[0] == "pass":
             status, payload, ctype = self._forward(request.command, request.path, headers, body)
         elif fault[0] == "status":

@@ -63,8 +63,9 @@ def test_every_document_lands_exactly_once_through_injected_failures(
             ("pass", 0),  # batch 2: 3 rounds
             ("status", 502),
             ("drop_items", 1),
+            ("close", 0),  # connection dropped mid-request
             ("drop_items", 5),
-            ("pass", 0),  # batch 3: 4 rounds
+            ("pass", 0),  # batch 3: 5 rounds
         ]
     )
     report = backend.index(IndexKind.POLICIES).bulk_index(docs)
@@ -73,8 +74,8 @@ def test_every_document_lands_exactly_once_through_injected_failures(
     assert report.submitted == 600
     assert report.indexed == 600 and report.failed == []
     assert report.indexed + report.deleted + len(report.failed) == report.submitted
-    assert report.retries == 7
-    assert proxy.bulk_requests == 10
+    assert report.retries == 8
+    assert proxy.bulk_requests == 11
     assert _indexed_ids(backend) == [d.id for d in docs]  # once each, none missing, none doubled
     assert backend.search(SearchQuery(text="安全生产")).total == 600
 
