@@ -6,10 +6,11 @@ from fastapi import APIRouter
 
 from kb.workflow import ConsultationCreate
 from search_api.deps import CurrentAgent
+from search_api.routes.questions import WORKFLOW_RESPONSES
 from search_api.schemas.workflow import ConsultationResponse, QuestionPublic
 from search_api.services.workflow import WorkflowDep
 
-router = APIRouter(prefix="/api", tags=["consultations"])
+router = APIRouter(prefix="/api", tags=["consultations"], responses=WORKFLOW_RESPONSES)
 
 _MESSAGES = {
     "answered": "知识库已有答案",

@@ -15,6 +15,7 @@ from kb.workflow import ConsultationCreate, QuestionFilters
 from kb.workflow.exports import to_csv, to_xlsx
 from kb.workflow.search_report import WeekReport, search_gap_report
 from search_api.deps import CurrentPrincipal, CurrentStaff, StoreDep
+from search_api.errors import ERROR_RESPONSES, ErrorPublic
 from search_api.schemas.workflow import (
     MAX_INT,
     AnswerRequest,
@@ -33,7 +34,16 @@ from search_api.schemas.workflow import (
 )
 from search_api.services.workflow import WorkflowDep
 
-router = APIRouter(prefix="/api", tags=["unanswered questions"])
+#: The errors every workflow endpoint can answer with, documented in the OpenAPI document.
+WORKFLOW_RESPONSES: dict[int | str, dict[str, object]] = {
+    **ERROR_RESPONSES,
+    401: {"model": ErrorPublic, "description": "no API key, or an unknown/revoked one"},
+    403: {"model": ErrorPublic, "description": "this role (or department) may not do that"},
+    404: {"model": ErrorPublic, "description": "no such question"},
+    409: {"model": ErrorPublic, "description": "changed by someone else since you read it: reload"},
+}
+
+router = APIRouter(prefix="/api", tags=["unanswered questions"], responses=WORKFLOW_RESPONSES)
 
 #: Largest export in one file; a wider date range should be split.
 EXPORT_LIMIT = 10_000
