@@ -22,6 +22,8 @@ from kb.models import Attachment, DocumentType, Interpretation, Policy, Provenan
 
 NAME = "bj_zyj"
 DESCRIPTION = "北京市中医管理局 通知公告 notices.jsonl"
+#: Its 解读 link to policies: import_dataset preloads the store's policies when run alone.
+LINKS_POLICIES = True
 DEFAULT_PATH = "bj_zyj/notices.jsonl"
 
 

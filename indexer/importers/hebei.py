@@ -31,6 +31,8 @@ from kb.models import Attachment, DocumentType, Interpretation, Policy, Provenan
 NAME = "hebei"
 DESCRIPTION = "河北省政府及厅局 documents.jsonl.gz (文件, 解读, 年报) + interpretation_links.jsonl"
 ROW_FILES = ("documents.jsonl.gz",)
+#: Its 解读 link to policies: import_dataset preloads the store's policies when run alone.
+LINKS_POLICIES = True
 DEFAULT_PATH = "hebei"
 SHORT_TEXT = 50
 _ANNUAL = re.compile(r"(信息公开.{0,6}年度报告|信息公开年报|年度报告$)")

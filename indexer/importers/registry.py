@@ -83,6 +83,16 @@ def run_records(
     return report
 
 
+def context_from_store(sink: RecordSink) -> ImportContext:
+    """An index of the policies already in the store, so a dataset imported alone can link 解读 to them."""
+    context = ImportContext()
+    iter_policies = getattr(sink, "iter_policies", None)
+    if callable(iter_policies):
+        for policy in iter_policies():
+            context.policy_index.add(policy)
+    return context
+
+
 def import_dataset(
     dataset: str,
     path: Path,
@@ -100,6 +110,8 @@ def import_dataset(
         )
     if not path.exists():
         raise DatasetError(f"{path} does not exist", message_zh=f"路径不存在：{path}")
+    if context is None and getattr(module, "LINKS_POLICIES", False):
+        context = context_from_store(sink)
     return run_records(
         dataset,
         path,

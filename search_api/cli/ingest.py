@@ -96,7 +96,7 @@ def import_command(
 ) -> None:
     """导入一个数据集 / import one dataset into the store (idempotent: a second run changes nothing)."""
     from indexer.importers import catalog, generic
-    from indexer.importers.registry import import_dataset, run_records
+    from indexer.importers.registry import context_from_store, import_dataset, run_records
 
     try:
         store = _store(database_url)
@@ -111,6 +111,7 @@ def import_command(
                     path,
                     generic.make_records(rules),
                     store,
+                    context=context_from_store(store) if rules.kind == "interpretation" else None,
                     progress=hook,
                     batch_size=batch_size,
                 )

@@ -82,3 +82,31 @@ def test_catalog_xlsx_article_8_columns(fixtures_dir: Path, store: Store) -> Non
     assert notice is not None and notice.document_type is not DocumentType.NORMATIVE_DOCUMENT
     chinese_dates = store.get_policy_by_key("bj_mzj", "京民发|2024|23")
     assert chinese_dates is not None and str(chinese_dates.publish_date) == "2024-05-22"
+
+
+def test_interpretations_imported_alone_link_to_policies_already_in_the_store(
+    tmp_path: Path, fixtures_dir: Path, store: Store
+) -> None:
+    from indexer.importers.registry import context_from_store
+
+    tables = fixtures_dir / "tables"
+    run_records(
+        "bj_portal",
+        tables / "policies.csv",
+        generic.make_records(generic.load_mapping(tables / "policies_mapping.yaml")),
+        store,
+    )
+    data = tmp_path / "jd.csv"
+    data.write_text(
+        "编号,标题,正文\njd-1,《北京市促进科技成果转化若干措施》解读,高校院所可以自主决定。\n",
+        encoding="utf-8",
+    )
+    mapping = generic.ColumnMapping(
+        kind="interpretation", source="bj_portal", id="编号", columns={"title": "标题", "text": "正文"}
+    )
+    report = run_records(
+        "bj_portal", data, generic.make_records(mapping), store, context=context_from_store(store)
+    )
+    assert report.written["interpretation"].inserted == 1
+    item = store.get_interpretation_by_key("bj_portal", "jd-1")
+    assert item is not None and item.policy_keys == ["bj_portal:bj-001"]
