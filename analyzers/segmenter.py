@@ -4,12 +4,14 @@ jieba is the reference. rjieba (jieba-rs) is used when installed because
 tests/analyzers/test_rjieba_equality.py asserts it yields exactly jieba's tokens, with the same user
 words, on real documents; set POLICYKB_SEGMENTER=jieba to force the reference.
 
-Two measured differences between the engines are handled here rather than hidden:
+Measured differences between the engines are handled here rather than hidden:
 - jieba's ``add_word`` adds the frequency of a word that is already in the dictionary to the total a
   second time, jieba-rs replaces it; the jieba engine's total is corrected to the replace semantics so
   that near ties (群众意见 vs 群众|意见) fall the same way.
-- on ASCII punctuation inside a block (2019-2021, 0.10g, www.gov.cn) jieba-rs keeps one token where
-  jieba splits; such blocks go to jieba itself, the pure Han/alphanumeric blocks go to jieba-rs.
+- on ASCII symbols inside a block (2019-2021, 0.10g, www.gov.cn) jieba-rs keeps one token where jieba
+  splits, and jieba-rs counts more code points as Han; runs around such characters go to jieba itself,
+  everything else (nearly all policy text) goes to jieba-rs in one call per stretch.
+- exact ties between two segmentations are broken differently (策策策策策); real text has not shown one.
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ USER_WORD_MIN_FREQ = 2000
 
 jieba.setLogLevel(logging.WARNING)
 
-# jieba's own block and skip patterns: the outer loop below is jieba.Tokenizer.cut, block by block.
-_RE_HAN = jieba.re_han_default
-_RE_SKIP = jieba.re_skip_default
-_RJIEBA_SAFE = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9]+")
+# Characters on which jieba-rs and jieba disagree: ASCII symbols inside a block (2019-2021, 0.10g) and Han
+# outside jieba's U+4E00-U+9FD5 block range (jieba-rs also takes extension A, compatibility ideographs and
+# the supplementary planes into blocks). A run of block characters around one of them goes to jieba.
+_RISKY_CHARS = "+#&._%\\-\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_RISKY = re.compile(f"[{_RISKY_CHARS}]")
+_RUN_CHAR = re.compile(f"[\u4e00-\u9fd5a-zA-Z0-9{_RISKY_CHARS}]")
+_RUN_TAIL = re.compile(f"[\u4e00-\u9fd5a-zA-Z0-9{_RISKY_CHARS}]+")
 
 
 class _JiebaEngine:
@@ -90,19 +95,17 @@ def default_engine() -> EngineName:
     return "rjieba"
 
 
-def _pieces(text: str) -> Iterator[tuple[bool, str]]:
-    """jieba's outer loop: (True, block) for text to segment, (False, token) for what it passes through."""
-    for blk in _RE_HAN.split(text):
-        if not blk:
-            continue
-        if _RE_HAN.match(blk):
-            yield True, blk
-            continue
-        for x in _RE_SKIP.split(blk):
-            if _RE_SKIP.match(x):
-                yield False, x
-            else:
-                yield from ((False, xx) for xx in x)
+def _risky_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Maximal runs of block characters around each character the engines treat differently."""
+    position = 0
+    while (hit := _RISKY.search(text, position)) is not None:
+        start = hit.start()
+        while start > 0 and _RUN_CHAR.match(text, start - 1):
+            start -= 1
+        run_end = _RUN_TAIL.match(text, hit.start())
+        end = run_end.end() if run_end else hit.end()
+        yield start, end
+        position = end
 
 
 class Segmenter:
@@ -122,30 +125,30 @@ class Segmenter:
                     self._reference = _JiebaEngine(self.user_words)
         return self._reference
 
-    def _engine_for(self, block: str) -> _JiebaEngine | _RJiebaEngine:
-        if self._fast is not None and _RJIEBA_SAFE.fullmatch(block):
-            return self._fast
-        return self._reference_engine()
+    def _split(self, text: str, search: bool) -> list[str]:
+        if self._fast is None:
+            reference = self._reference_engine()
+            return reference.search_block(text) if search else reference.cut_block(text)
+        fast_cut = self._fast.search_block if search else self._fast.cut_block
+        out: list[str] = []
+        position = 0
+        for start, end in _risky_runs(text):
+            if start > position:
+                out.extend(fast_cut(text[position:start]))
+            slow = self._reference_engine()
+            out.extend(slow.search_block(text[start:end]) if search else slow.cut_block(text[start:end]))
+            position = end
+        if position < len(text):
+            out.extend(fast_cut(text[position:]))
+        return out
 
     def cut(self, text: str) -> list[str]:
         """Precise-mode tokens; their concatenation is exactly ``text``."""
-        out: list[str] = []
-        for is_block, piece in _pieces(text):
-            if is_block:
-                out.extend(self._engine_for(piece).cut_block(piece))
-            else:
-                out.append(piece)
-        return out
+        return self._split(text, search=False)
 
     def cut_for_search(self, text: str) -> list[str]:
         """Search-mode tokens: precise tokens plus dictionary sub-words (中华人民共和国 → 中华, 人民 …)."""
-        out: list[str] = []
-        for is_block, piece in _pieces(text):
-            if is_block:
-                out.extend(self._engine_for(piece).search_block(piece))
-            else:
-                out.append(piece)
-        return out
+        return self._split(text, search=True)
 
 
 _lock = threading.Lock()

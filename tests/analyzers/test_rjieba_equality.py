@@ -67,3 +67,21 @@ def test_jieba_engine_is_the_reference(reference: jieba.Tokenizer, real_document
     for raw in real_documents[:60]:
         text = normalize_aligned(raw)
         assert slow.cut(text) == list(reference.cut(text, HMM=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-2021年实施，0.10g以下，详见www.beijing.gov.cn和rsj_8@163.com",
+        "互联网+就业、c#与c++、3%~5%、t18005-1999标准",
+        "生僻字㐀䶵、兼容字﨑豈、扩展B𠀀与鿖鿿混排",
+        "第一行\r\n第二行\n\n  第三行\t结束",
+        "PM2.5浓度，B超检查，T恤，卡拉OK",
+    ],
+)
+def test_characters_the_engines_treat_differently(
+    reference: jieba.Tokenizer, fast: Segmenter, text: str
+) -> None:
+    """Inputs where plain rjieba differs from jieba (measured); the Segmenter hands these runs to jieba."""
+    assert fast.cut(text) == list(reference.cut(text, HMM=True))
+    assert fast.cut_for_search(text) == list(reference.cut_for_search(text, HMM=True))
