@@ -141,12 +141,14 @@ def generate(pools: Pools, docs: int, seed: int) -> Iterator[dict[str, str]]:
         }
 
 
-def write_corpus(out: Path, data: Path, docs: int, seed: int) -> dict[str, object]:
+def write_corpus(
+    out: Path, data: Path, docs: int, seed: int, pools: Pools | None = None
+) -> dict[str, object]:
     """Write policies.jsonl, mapping.yaml and manifest.json into out; returns the manifest."""
     out = out.resolve()
     if out == REPO or REPO in out.parents:
         raise CorpusError(f"{out} is inside the repository; write the scaled corpus elsewhere (e.g. /tmp)")
-    pools = collect_pools(data)
+    pools = pools or collect_pools(data)
     out.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     chars = 0
