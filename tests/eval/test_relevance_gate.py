@@ -30,11 +30,11 @@ from scripts.relevance.run import PipelineSystem, restrict_to_index, run_system,
 
 SUBSET = json.loads((Path(__file__).parent / "gate_subset.json").read_text(encoding="utf-8"))
 
-# Floors: set below the figures measured on 2026-12-03 (see docs/RELEVANCE.md), so noise does not fail CI
-# but a real regression does.
+# Floors: set below the figures this gate measured on 2026-12-03 (docnumber 1.0, clause 1.0, overall nDCG@10
+# 0.954; see docs/RELEVANCE.md for the full set), so noise does not fail CI but a real regression does.
 FLOOR_DOCNUMBER_TOP1 = 1.0
 FLOOR_CLAUSE_TOP1 = 0.85
-FLOOR_OVERALL_NDCG = 0.70
+FLOOR_OVERALL_NDCG = 0.90
 FLOOR_QA_TOP1 = 0.60
 FLOOR_QA_DECISION = 0.60
 
@@ -170,6 +170,15 @@ def test_hotline_questions_find_their_answer_and_refuse_out_of_scope(
     questions = [q for q in load_qa_dev() if q.qid in qids]
     matcher = QAMatcher.from_store(backend, gate[2], understanding)
     scored = report(run_qa(matcher, questions), threshold=matcher.threshold)
+    print(f"gate qa: top1={scored.top1:.3f} top3={scored.top3:.3f} decision={scored.decision_accuracy:.3f} "
+          f"threshold={scored.threshold:.3f}")
     assert scored.n_unanswerable >= 5
     assert scored.top1 >= FLOOR_QA_TOP1
     assert scored.decision_accuracy >= FLOOR_QA_DECISION
+
+
+def test_print_gate_figures(own_results: dict[str, object]) -> None:
+    """Not a check: prints today's figures (pytest -s) so the floors above can be kept just below them."""
+    for kind, s in sorted(own_results["summary"].items()):  # type: ignore[attr-defined]
+        print(f"gate {kind}: n={s.n} nDCG@10={s.ndcg10:.3f} top1={s.top1:.3f} clause={s.clause_top1}")
+    assert own_results["summary"]["overall"].n == len(SUBSET["qids"])  # type: ignore[index]
