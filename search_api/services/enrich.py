@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 import analyzers
 from kb.models import QAPair, QAStatus
 from kb.search.query import ParsedQuery
 from kb.search.results import SearchHit
 from kb.store import Store
+from kb.store.convert import qa_pair_from_row
+from kb.store.tables import QAPairRow
 from search_api.sanitize import excerpt, plain_text, safe_highlight, safe_link
 from search_api.schemas.common import (
     GlossaryEntryPublic,
@@ -53,25 +57,37 @@ def _clause(hit: SearchHit) -> ClauseMatchPublic | None:
     )
 
 
-def policy_hit(hit: SearchHit, store: Store, parsed: ParsedQuery | None) -> PolicyHitPublic:
-    """One API hit from a backend hit, with the policy's interpretations and related Q&A from the store."""
-    if hit.interpretations:
-        interpretations = [
-            InterpretationLinkPublic(
-                id=ref.id,
-                title=ref.title,
-                kind=ref.kind,
-                publish_date=ref.publish_date,
-                url=safe_link(ref.url),
-            )
-            for ref in hit.interpretations
-        ]
-    else:
-        interpretations = [
-            InterpretationLinkPublic.from_model(i) for i in store.interpretations_for_policy(hit.id)
-        ]
-    published = store.qa_for_policy(hit.id, status=QAStatus.PUBLISHED)
-    related = [QAPreviewPublic.from_model(qa) for qa in _rank_related(published, parsed)]
+def published_qa_by_policy(store: Store, policy_ids: list[int]) -> dict[int, list[QAPair]]:
+    """Published Q&A of several policies in one read (the store has only a per-policy method)."""
+    found: dict[int, list[QAPair]] = {pid: [] for pid in policy_ids}
+    if not policy_ids:
+        return found
+    with store.read_session() as session:
+        rows = session.execute(
+            select(QAPairRow)
+            .where(QAPairRow.policy_id.in_(policy_ids), QAPairRow.status == QAStatus.PUBLISHED.value)
+            .order_by(QAPairRow.id)
+        ).scalars()
+        for row in rows:
+            if row.policy_id is not None:
+                found[row.policy_id].append(qa_pair_from_row(row))
+    return found
+
+
+def policy_hit(hit: SearchHit, related_qa: list[QAPair], parsed: ParsedQuery | None) -> PolicyHitPublic:
+    """One API hit from a backend hit and the policy's published Q&A."""
+    # The index carries each policy's interpretations (index sync refreshes a policy when one changes).
+    interpretations = [
+        InterpretationLinkPublic(
+            id=ref.id,
+            title=ref.title,
+            kind=ref.kind,
+            publish_date=ref.publish_date,
+            url=safe_link(ref.url),
+        )
+        for ref in hit.interpretations
+    ]
+    related = [QAPreviewPublic.from_model(qa) for qa in _rank_related(related_qa, parsed)]
     snippet = safe_highlight(hit.highlight) if hit.highlight else None
     return PolicyHitPublic(
         id=hit.id,
