@@ -88,7 +88,7 @@ class Fetcher:
         self, url: str, *, etag: str | None, last_modified: str | None
     ) -> FetchResult | str:
         if not await self.robots.allowed(url):
-            raise RobotsDisallowedError(url, "disallowed by robots.txt")
+            raise RobotsDisallowedError(url, self.robots.why_not(url))
         host = urlsplit(url).netloc
         if host not in self._delays_set:
             self._delays_set.add(host)

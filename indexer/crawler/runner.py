@@ -131,9 +131,9 @@ class CrawlRun:
                 self._handle_list(item, result)
             else:
                 self._handle_detail(item, result, known)
-        except RobotsDisallowedError:
-            self.summary.skip("robots.txt disallowed")
-            self.state.mark(item.url, "skipped", "robots.txt")
+        except RobotsDisallowedError as exc:
+            self.summary.skip(exc.reason)
+            self.state.mark(item.url, "skipped", exc.reason)
         except FetchError as exc:
             self._fail(item.url, exc.reason, exc.action)
         except IngestError as exc:

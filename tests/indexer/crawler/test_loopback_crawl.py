@@ -11,7 +11,7 @@ from indexer.profiles import load_profile
 from indexer.profiles.model import SiteProfile
 from kb.models import InterpretationKind
 from kb.store import Store
-from tests.indexer.crawler.site import SiteServer, build_site
+from tests.indexer.crawler.site import Route, SiteServer, build_site
 
 pytestmark = pytest.mark.slow
 POLICY = "/zhengce/202501/t20250110_1001.html"
@@ -151,3 +151,12 @@ def test_state_of_another_store_is_not_trusted(tmp_path: Path, store: Store) -> 
         again = crawl(profile, other, state_path=state)
         assert again.new == 8 and "another store" in " ".join(again.warnings)
         assert other.counts()["policies"] == 7
+
+
+def test_robots_txt_answering_5xx_skips_the_host(tmp_path: Path, store: Store) -> None:
+    site = build_site()
+    site.routes["/robots.txt"] = Route(b"down", "text/plain", status=503)
+    with SiteServer(site) as server:
+        summary = crawl(local_profile(server.base_url), store, state_path=tmp_path / "state.sqlite")
+    assert summary.skipped == {"robots.txt answered HTTP 503": 1}
+    assert summary.new == 0 and site.hits["/zhengce/index.html"] == 0 and site.hits["/robots.txt"] == 1
