@@ -209,6 +209,29 @@
         load(true);
       }).catch(function (e) { say(e.message, true); });
     });
+    document.getElementById("load-gaps").addEventListener("click", function () {
+      api("GET", "/api/reports/search-gaps").then(function (weeks) {
+        var list = document.getElementById("wf-gaps");
+        list.textContent = "";
+        weeks.forEach(function (w) {
+          w.top.forEach(function (m) {
+            var li = document.createElement("li");
+            text(li, w.week_start + " 周 · " + (m.kind === "qa" ? "无可靠答案" : "无结果") + " · " + m.count + " 次 · " + m.query + " ");
+            var b = document.createElement("button");
+            b.type = "button"; b.className = "promote"; text(b, "转入待答复");
+            b.addEventListener("click", function () {
+              api("POST", "/api/questions/promote", { query: m.query }).then(function (r) {
+                say(r.outcome === "answered" ? "知识库已有答案" : (r.outcome === "merged" ? "已并入相同问题 #" : "已转入待答复 #") + (r.question ? r.question.id : ""));
+                load(true);
+              }).catch(function (e) { say(e.message, true); });
+            });
+            li.appendChild(b);
+            list.appendChild(li);
+          });
+        });
+        if (!list.children.length) say("近 8 周没有检索缺口");
+      }).catch(function (e) { say(e.message, true); });
+    });
     document.getElementById("d-send").addEventListener("click", function () {
       act("send", { department: document.getElementById("d-department").value.trim() || null }, "已转办");
     });

@@ -1,5 +1,5 @@
 """The unanswered-question API: the role matrix on every endpoint, the loop over HTTP, conflicts, exports."""
-# ruff: noqa: E501  (Chinese test sentences are wide)
+
 
 from __future__ import annotations
 

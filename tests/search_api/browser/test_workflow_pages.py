@@ -78,3 +78,15 @@ def test_staff_page_without_a_key_asks_for_one(page: Page, live: LiveServer) -> 
     page.fill("#api-key", "pk_wrong_wrong_wrong_wrong_wrong")
     page.click("#save-key")
     expect(page.locator("#wf-status")).to_contain_text("API 密钥无效")
+
+
+def test_staff_promotes_a_zero_result_search(page: Page, live: LiveServer, harness: ApiHarness) -> None:
+    query = "外星人落户积分怎么算"
+    assert harness.client.get("/api/search", params={"q": query}).json()["total"] == 0
+    page.goto(f"{live.url}/staff#key={harness.staff_key}")
+    page.click("#load-gaps")
+    item = page.locator("#wf-gaps li", has_text=query)
+    expect(item).to_contain_text("无结果")
+    item.locator("button.promote").click()
+    expect(page.locator("#wf-status")).to_contain_text("已转入待答复")
+    expect(page.locator("#wf-table tbody")).to_contain_text(query)
