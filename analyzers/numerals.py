@@ -36,3 +36,28 @@ def chinese_to_int(numeral: str) -> int | None:
             total += (1 if pending is None else pending) * unit
             pending, last_unit = None, unit
     return total + (pending or 0)
+
+
+_DIGIT_CHARS = "零一二三四五六七八九"
+
+
+def int_to_chinese(value: int) -> str:
+    """Usual written form of a clause number: 12 → 十二, 103 → 一百零三, 110 → 一百一十."""
+    if value < 0 or value >= 10000:
+        raise ValueError(f"clause numbers run from 0 to 9999, got {value}")
+    if value == 0:
+        return "零"
+    parts: list[str] = []
+    pending_zero = False
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = value // unit_value % 10
+        if digit == 0:
+            pending_zero = bool(parts)
+            continue
+        if pending_zero:
+            parts.append("零")
+            pending_zero = False
+        parts.append(_DIGIT_CHARS[digit] + unit)
+    text = "".join(parts)
+    # 十二 rather than 一十二 when the number starts in the tens.
+    return text[1:] if text.startswith("一十") else text

@@ -6,7 +6,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from analyzers.clauses import find_clause_refs
 from analyzers.normalizers import normalize, normalize_aligned
+from analyzers.numerals import int_to_chinese
 from analyzers.segmenter import get_segmenter
 from synonyms import load_stopwords
 
@@ -42,12 +44,24 @@ def index_tokens(text: str) -> list[str]:
 
 
 def query_terms(text: str) -> list[str]:
-    """Normalized search-mode tokens of a query, without punctuation, whitespace and stopwords."""
+    """Normalized search-mode tokens of a query, without punctuation, whitespace and stopwords.
+
+    Clause references also bring the tokens of their Chinese-numeral form: normalize turns 第十二条 into
+    第12条, but indexed text keeps numerals as written (the aligned pipeline cannot rewrite 4 chars as 5),
+    so a query must carry both 第/12/条 and 第十二条 to find either spelling.
+    """
     words = stopwords()
-    return [
-        t for t in get_segmenter().cut_for_search(normalize(text))
-        if not is_separator_token(t) and t not in words
-    ]
+    segmenter = get_segmenter()
+    normalized = normalize(text)
+    terms = [t for t in segmenter.cut_for_search(normalized) if not is_separator_token(t) and t not in words]
+    for ref in find_clause_refs(normalized):
+        if ref.number >= 10000 or (ref.sub_number or 0) >= 10000:
+            continue
+        label = f"第{int_to_chinese(ref.number)}条"
+        if ref.sub_number is not None:
+            label += f"之{int_to_chinese(ref.sub_number)}"
+        terms.extend(t for t in segmenter.cut(label) if t not in terms and t not in words)
+    return terms
 
 
 def cjk_bigrams(text: str) -> list[str]:

@@ -65,3 +65,10 @@ def test_statute_with_inserted_articles(shared_data: Path) -> None:
     assert labels[(120, 2)].chapter is not None and labels[(120, 2)].chapter.startswith("第二章")
     main_articles = sorted({s.number for s in spans if s.sub_number is None and s.number > 0})
     assert main_articles[:3] == [1, 2, 3] and len(main_articles) > 400
+
+
+def test_int_to_chinese_round_trips() -> None:
+    from analyzers.numerals import int_to_chinese
+
+    assert [int_to_chinese(v) for v in (10, 12, 103, 110)] == ["十", "十二", "一百零三", "一百一十"]
+    assert all(chinese_to_int(int_to_chinese(v)) == v for v in range(10000))

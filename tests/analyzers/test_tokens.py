@@ -59,3 +59,17 @@ def test_short_glossary_forms_must_be_whole_words() -> None:
 def test_ascii_forms_are_whole_words() -> None:
     assert glossary_terms_in("NCP防控") == ["新型冠状病毒肺炎"]
     assert glossary_terms_in("ncpx") == []
+
+
+def test_clause_queries_match_index_tokens_in_either_spelling() -> None:
+    """normalize rewrites 第十二条 to 第12条 in queries only, so query_terms must carry both spellings."""
+    for query, document, written in [
+        ("第十二条", "依照本法第十二条的规定", "第十二条"),
+        ("第12条", "依照本法第十二条的规定", "第十二条"),
+        ("第十二条", "依照本法第12条的规定", "第12条"),
+        ("第一百二十条之二", "刑法第一百二十条之二规定", "第一百二十条之二"),
+        ("第24条之一", "按第二十四条之一办理", "第二十四条之一"),
+    ]:
+        clause_tokens = set(index_tokens(written))
+        assert clause_tokens <= set(index_tokens(document)), (document, written)
+        assert clause_tokens <= set(query_terms(query)), (query, written)
