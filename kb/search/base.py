@@ -245,7 +245,12 @@ class BaseSearchBackend(ABC):
 
     def _run(self, query: SearchQuery, kind: IndexKind, parsed: ParsedQuery | None = None) -> SearchResults:
         started = time.perf_counter()
-        compiler = self.query_compiler_class(query, parsed or self.parse(query.text), kind)
+        parsed = parsed or self.parse(query.text)
+        if query.text.strip() and parsed.is_empty() and parsed.clause_number is None:
+            # Text with nothing searchable in it (only stopwords or punctuation) matches nothing; it must not
+            # turn into "browse everything" the way an empty search box does.
+            return SearchResults(understood=parsed, took_ms=(time.perf_counter() - started) * 1000)
+        compiler = self.query_compiler_class(query, parsed, kind)
         raw = self.execute(compiler)
         results = self.results_class(compiler, raw)
         return results.to_results(took_ms=(time.perf_counter() - started) * 1000)

@@ -123,6 +123,7 @@ class ParsedQuery(BaseModel):
             or self.bigrams
             or self.phrases
             or self.title_phrases
+            or self.exact_titles
             or self.expansions
             or self.doc_number_key
         )

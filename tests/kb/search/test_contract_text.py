@@ -152,3 +152,12 @@ def test_hit_carries_provenance(corpus_backend: BaseSearchBackend) -> None:
     assert (hit.id, hit.source, hit.source_id) == (3, "govcn", "p3")
     assert hit.issuing_bodies == ["国务院办公厅"]
     assert hit.to_cli_dict()["doc_number"] == "国办发〔2018〕39号"
+
+
+@pytest.mark.parametrize("text", ["？？？", "的", "……", "   "])
+def test_text_without_searchable_words_is_not_a_browse(corpus_backend: BaseSearchBackend, text: str) -> None:
+    results = corpus_backend.search(SearchQuery(text=text))
+    if text.strip():
+        assert results.total == 0 and results.hits == []
+    else:  # an empty box lists everything
+        assert results.total == len(ORIGINALS)
