@@ -153,3 +153,14 @@ def test_mobile_layout(browser, live: LiveServer) -> None:  # type: ignore[no-un
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
     screenshot(page, "search-mobile")
     ctx.close()
+
+
+def test_pagination(page: Page, live: LiveServer) -> None:
+    page.goto(live.url + "/?q=&sort=newest&size=2")
+    first_page = page.locator("li.hit h3").all_inner_texts()
+    assert len(first_page) == 2
+    page.locator(".pagination a[rel=next]").click()
+    expect(page.locator(".pagination .current")).to_have_text("2")
+    second_page = page.locator("li.hit h3").all_inner_texts()
+    assert len(second_page) == 2 and not set(first_page) & set(second_page)
+    expect(page.locator("#sort")).to_have_value("newest")  # the sort survives paging
