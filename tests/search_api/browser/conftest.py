@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -14,7 +15,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.search_api.conftest import ApiHarness, make_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's chromium (scripts/system_deps.sh); scripts/test.sh exports POLICYKB_CHROMIUM.
+CHROMIUM = Path(os.environ.get("POLICYKB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
