@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from kb.auth import Principal, Role, require_department, require_role
 from kb.calendar import WorkingCalendar, default_calendar
-from kb.errors import ValidationError
+from kb.errors import ConflictError, ValidationError
 from kb.models import QuestionEvent, QuestionStatus, UnansweredQuestion
 from kb.workflow.dedup import DEFAULT_THRESHOLD, dedup_key, find_duplicate
 from kb.workflow.repository import SqlQuestionRepository, conflict_error
@@ -28,6 +28,8 @@ from kb.workflow.transitions import AWAITING_DEPARTMENT, check_transition
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 #: Article 31: answered within 3 working days of being sent.
 ANSWER_WORKING_DAYS = 3
+#: Re-reads a capture may do when concurrent captures of the same question race.
+MERGE_ATTEMPTS = 5
 
 
 class QAMatcher(Protocol):
@@ -134,10 +136,6 @@ class WorkflowService:
     def _merge(
         self, question_id: int, consultation: ConsultationCreate, similarity: float, actor: Principal
     ) -> UnansweredQuestion:
-        current = self.repo.get(question_id)
-        channels = list(current.channels)
-        if consultation.channel not in channels:
-            channels.append(consultation.channel)
         detail = {
             "channel": consultation.channel.value,
             "text": consultation.question,
@@ -145,13 +143,24 @@ class WorkflowService:
         }
         if consultation.contact_ref:
             detail["contact_ref"] = consultation.contact_ref
-        # No client version here: a concurrent merge that loses the race retries on the fresh row.
-        return self.repo.update(
-            question_id,
-            current.version,
-            {"ask_count": current.ask_count + 1, "channels": channels},
-            self._event(actor, "asked_again", detail),
-        )
+        # Callers never hold a version here: a merge that loses a race re-reads the row and counts again,
+        # so two agents filing the same question at once both count and neither sees a 409.
+        for attempt in range(MERGE_ATTEMPTS):
+            current = self.repo.get(question_id)
+            channels = list(current.channels)
+            if consultation.channel not in channels:
+                channels.append(consultation.channel)
+            try:
+                return self.repo.update(
+                    question_id,
+                    current.version,
+                    {"ask_count": current.ask_count + 1, "channels": channels},
+                    self._event(actor, "asked_again", detail),
+                )
+            except ConflictError:
+                if attempt == MERGE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _suggest(self, text: str) -> RouteSuggestion | None:
         return self.router.suggest(text) if self.router is not None else None

@@ -44,3 +44,30 @@ def test_concurrent_sends_with_the_same_version_lose_no_update(store: Store) -> 
     assert final.department == ("市教育局" if winner == "A" else "市卫生健康委员会")
     sent_events = [e for e in final.history if e.action == "sent"]
     assert len(sent_events) == 1 and sent_events[0].actor.endswith(winner)
+
+
+def test_concurrent_captures_of_one_open_question_all_count(store: Store) -> None:
+    service = WorkflowService(SqlQuestionRepository(store))
+    first = service.capture(ConsultationCreate(question="高校在线教学有哪些要求？"), STAFF_A).question
+    assert first is not None and first.id is not None
+    workers = 4
+    barrier = threading.Barrier(workers)
+    errors: list[Exception] = []
+
+    def capture() -> None:
+        barrier.wait()
+        try:
+            result = service.capture(ConsultationCreate(question="请问高校在线教学有什么要求"), STAFF_B)
+            assert result.outcome == "merged"
+        except Exception as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=capture) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    final = service.get(first.id, STAFF_A).question
+    assert final.ask_count == 1 + workers
+    assert sum(1 for e in final.history if e.action == "asked_again") == workers
