@@ -47,3 +47,17 @@ def test_removing_separators_from_index_text_gives_the_aligned_text(text: str) -
 def test_normalized_text_never_contains_the_token_separator(text: str) -> None:
     assert TOKEN_SEPARATOR not in normalize(text)
     assert TOKEN_SEPARATOR not in normalize_aligned(text)
+
+
+@PROPERTY_SETTINGS
+@given(TEXT)
+def test_parsers_never_raise_and_offsets_point_into_the_input(text: str) -> None:
+    from analyzers import find_clause_refs, find_doc_numbers, glossary_terms_in, parse_doc_number, query_terms
+
+    for number in find_doc_numbers(text):
+        assert text[number.start:number.end] == number.raw
+    for ref in find_clause_refs(text):
+        assert text[ref.start:ref.end] == ref.label
+    parse_doc_number(text)
+    glossary_terms_in(text)
+    assert all(term and term.strip() for term in query_terms(text))

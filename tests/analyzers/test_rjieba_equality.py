@@ -36,6 +36,7 @@ def _first_difference(expected: list[str], actual: list[str]) -> str:
     return f"lengths differ: {len(expected)} vs {len(actual)}"
 
 
+@pytest.mark.slow
 def test_precise_mode_tokens_equal_jieba_on_real_documents(
     reference: jieba.Tokenizer, fast: Segmenter, real_documents: list[str]
 ) -> None:
@@ -52,6 +53,7 @@ def test_precise_mode_tokens_equal_jieba_on_real_documents(
     assert compared > 1_500_000
 
 
+@pytest.mark.slow
 def test_search_mode_tokens_equal_jieba_on_real_documents(
     reference: jieba.Tokenizer, fast: Segmenter, real_documents: list[str]
 ) -> None:
@@ -62,6 +64,7 @@ def test_search_mode_tokens_equal_jieba_on_real_documents(
         assert actual == expected, _first_difference(expected, actual)
 
 
+@pytest.mark.slow
 def test_jieba_engine_is_the_reference(reference: jieba.Tokenizer, real_documents: list[str]) -> None:
     slow = Segmenter(glossary_user_words(), engine="jieba")
     for raw in real_documents[:60]:
