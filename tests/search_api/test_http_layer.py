@@ -120,3 +120,10 @@ def test_openapi_documents_the_error_shape(sqlite_api: ApiHarness) -> None:
     size = next(p for p in search["parameters"] if p["name"] == "size")
     assert size["schema"]["maximum"] == 100
     assert "/" not in spec["paths"]  # pages are not part of the API
+
+
+def test_expired_policy_page_says_so(sqlite_api: ApiHarness) -> None:
+    page = sqlite_api.client.get(f"/policies/{sqlite_api.policy_id('t003')}")
+    assert "本文件已失效" in page.text
+    valid = sqlite_api.client.get(f"/policies/{sqlite_api.policy_id('t004')}")
+    assert "本文件已" not in valid.text
