@@ -7,7 +7,7 @@ import threading
 from kb.auth import Principal, Role
 from kb.errors import ConflictError
 from kb.store import Store
-from kb.workflow import ConsultationCreate, SqlQuestionRepository, WorkflowService
+from kb.workflow import ConsultationCreate, QuestionFilters, SqlQuestionRepository, WorkflowService
 
 STAFF_A = Principal(role=Role.STAFF, key_id=1, name="A")
 STAFF_B = Principal(role=Role.STAFF, key_id=2, name="B")
@@ -71,3 +71,29 @@ def test_concurrent_captures_of_one_open_question_all_count(store: Store) -> Non
     final = service.get(first.id, STAFF_A).question
     assert final.ask_count == 1 + workers
     assert sum(1 for e in final.history if e.action == "asked_again") == workers
+
+
+def test_concurrent_captures_of_a_new_question_create_it_once(store: Store) -> None:
+    service = WorkflowService(SqlQuestionRepository(store))
+    workers = 4
+    barrier = threading.Barrier(workers)
+    outcomes: list[str] = []
+    errors: list[Exception] = []
+
+    def capture() -> None:
+        barrier.wait()
+        try:
+            consultation = ConsultationCreate(question="灵活就业人员如何办理失业登记？")
+            outcomes.append(service.capture(consultation, STAFF_B).outcome)
+        except Exception as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=capture) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert sorted(outcomes) == ["created"] + ["merged"] * (workers - 1)
+    views, total = service.list_questions(QuestionFilters(), STAFF_A)
+    assert total == 1 and views[0].question.ask_count == workers
