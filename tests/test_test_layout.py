@@ -21,8 +21,7 @@ def _module_name(path: Path) -> str:
 def test_test_modules_have_unique_import_names():
     seen: dict[str, list[str]] = defaultdict(list)
     for path in TESTS.rglob("*.py"):
-        if path.name.startswith("test_") or path.name == "conftest.py":
-            if path.name != "conftest.py":
-                seen[_module_name(path)].append(str(path.relative_to(TESTS)))
+        if path.name.startswith("test_"):
+            seen[_module_name(path)].append(str(path.relative_to(TESTS)))
     clashes = {name: files for name, files in seen.items() if len(files) > 1}
     assert not clashes, f"rename one of each pair (pytest would refuse to collect them): {clashes}"
