@@ -102,7 +102,7 @@ fi
 
 step "pytest (all tests; per-test timeout from pyproject, whole run at most 75 min)"
 mkdir -p test-artifacts
-timeout --signal=TERM 4500 .venv/bin/python -m pytest "$@" </dev/null 2>&1 | tee test-artifacts/pytest.log
+timeout --signal=TERM 4500 .venv/bin/python -m pytest --durations=15 "$@" </dev/null 2>&1 | tee test-artifacts/pytest.log
 PYTEST_RC=${PIPESTATUS[0]}
 PYTEST_LINE="$(grep -E '^=+ .*[0-9.]+s( \([0-9:]+\))? =+$' test-artifacts/pytest.log | tail -1 | sed -E 's/^=+ //; s/ =+$//')"
 [ -n "$PYTEST_LINE" ] && note "pytest: $PYTEST_LINE (full output: test-artifacts/pytest.log)"
