@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from kb.models import Channel, QuestionEvent, QuestionStatus, UnansweredQuestion
 from kb.store import Store
 from kb.store.revision import lock_revisions, next_revision
 from kb.store.tables import QuestionEventRow, UnansweredQuestionRow
+from kb.workflow.dedup import DuplicateMatch
 from kb.workflow.schemas import QuestionFilters
 from kb.workflow.transitions import AWAITING_DEPARTMENT, OPEN_STATUSES
 
@@ -79,6 +80,36 @@ class SqlQuestionRepository:
             session.add(row)
             session.flush()
             return to_model(row)
+
+    def create_unless_duplicate(
+        self,
+        question: UnansweredQuestion,
+        event: QuestionEvent,
+        find: Callable[[list[tuple[int, str]]], DuplicateMatch | None],
+    ) -> tuple[UnansweredQuestion | None, DuplicateMatch | None]:
+        """Create the question unless ``find`` spots a duplicate among the open ones, atomically.
+
+        The writer lock is taken before the open questions are read, so two captures of one new question
+        cannot both create it: the second sees the first's row and gets it back as the duplicate.
+        """
+        with self._store.write_session() as session:
+            lock_revisions(session)
+            rows = session.execute(
+                select(UnansweredQuestionRow.id, UnansweredQuestionRow.question).where(
+                    UnansweredQuestionRow.status.in_([s.value for s in OPEN_STATUSES])
+                )
+            ).all()
+            duplicate = find([(r.id, r.question) for r in rows])
+            if duplicate is not None:
+                return None, duplicate
+            values = {k: _column_value(k, getattr(question, k)) for k in _MUTABLE}
+            row = UnansweredQuestionRow(
+                **values, revision=next_revision(session), created_at=event.at, updated_at=event.at
+            )
+            row.events.append(_event_row(event))
+            session.add(row)
+            session.flush()
+            return to_model(row), None
 
     def get(self, question_id: int) -> UnansweredQuestion:
         with self._store.read_session() as session:

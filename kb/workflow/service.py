@@ -11,7 +11,7 @@ from kb.auth import Principal, Role, require_department, require_role
 from kb.calendar import WorkingCalendar, default_calendar
 from kb.errors import ConflictError, ValidationError
 from kb.models import QuestionEvent, QuestionStatus, UnansweredQuestion
-from kb.workflow.dedup import DEFAULT_THRESHOLD, dedup_key, find_duplicate
+from kb.workflow.dedup import DEFAULT_THRESHOLD, DuplicateMatch, dedup_key, find_duplicate
 from kb.workflow.repository import SqlQuestionRepository, conflict_error
 from kb.workflow.routing import DepartmentRouter
 from kb.workflow.schemas import (
@@ -114,13 +114,19 @@ class WorkflowService:
                 return CaptureResult(outcome="answered", answer=match)
         candidates = [(qid, text) for qid, _, text in self.repo.open_candidates()]
         duplicate = find_duplicate(consultation.question, candidates, self.dedup_threshold)
+        created = None
+        if duplicate is None:
+            created, duplicate = self._create(consultation, actor)
         if duplicate is not None:
             merged = self._merge(duplicate.question_id, consultation, duplicate.similarity, actor)
             return CaptureResult(outcome="merged", question=merged, similarity=duplicate.similarity)
-        return CaptureResult(outcome="created", question=self._create(consultation, actor))
+        return CaptureResult(outcome="created", question=created)
 
-    def _create(self, consultation: ConsultationCreate, actor: Principal) -> UnansweredQuestion:
-        suggestion = self._suggest(consultation.question)
+    def _create(
+        self, consultation: ConsultationCreate, actor: Principal
+    ) -> tuple[UnansweredQuestion | None, DuplicateMatch | None]:
+        """Create, unless a duplicate appeared meanwhile (checked again under the writer lock)."""
+        suggestion = self._suggest(consultation.question)  # a search: done before taking the lock
         question = UnansweredQuestion(
             question=consultation.question,
             normalized_question=dedup_key(consultation.question),
@@ -131,7 +137,11 @@ class WorkflowService:
         detail: dict[str, Any] = {"channel": consultation.channel.value}
         if suggestion and suggestion.department:
             detail["suggested_department"] = suggestion.department
-        return self.repo.create(question, self._event(actor, "created", detail))
+        return self.repo.create_unless_duplicate(
+            question,
+            self._event(actor, "created", detail),
+            lambda pool: find_duplicate(consultation.question, pool, self.dedup_threshold),
+        )
 
     def _merge(
         self, question_id: int, consultation: ConsultationCreate, similarity: float, actor: Principal
