@@ -42,7 +42,7 @@ def _settings(kind: str, tmp: Path, request: pytest.FixtureRequest) -> Settings:
         search_backend="opensearch",
         search_timeout_seconds=30,
         search_url=request.getfixturevalue("opensearch_url"),
-        search_index_prefix=f"t{uuid.uuid4().hex[:10]}",
+        search_index_prefix=f"tsearch{uuid.uuid4().hex[:8]}",
     )
 
 

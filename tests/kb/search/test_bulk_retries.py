@@ -29,7 +29,7 @@ def proxied(opensearch_url: str, tmp_path: object) -> Iterator[tuple[EsSearchBac
             search_backend="opensearch",
             search_url=proxy.url,
             search_timeout_seconds=30,
-            search_index_prefix=f"t{uuid.uuid4().hex[:10]}",
+            search_index_prefix=f"tsearch{uuid.uuid4().hex[:8]}",
         )
         backend = get_backend(settings)
         assert isinstance(backend, EsSearchBackend)

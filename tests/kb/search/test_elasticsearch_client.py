@@ -29,7 +29,7 @@ def es_backend(opensearch_url: str) -> Iterator[tuple[EsSearchBackend, FaultProx
             search_backend="elasticsearch",
             search_url=proxy.url,
             search_timeout_seconds=30,
-            search_index_prefix=f"t{uuid.uuid4().hex[:10]}",
+            search_index_prefix=f"tsearch{uuid.uuid4().hex[:8]}",
         )
         backend = get_backend(settings)
         assert isinstance(backend, EsSearchBackend)

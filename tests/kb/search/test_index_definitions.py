@@ -53,7 +53,7 @@ def _fts5_tokens(segmented: str) -> list[str]:
 def test_opensearch_and_fts5_see_the_same_tokens(opensearch_url: str) -> None:
     settings = Settings(search_backend="opensearch", search_url=opensearch_url, search_timeout_seconds=30)
     client = OpenSearchClient(settings)
-    name = f"t{uuid.uuid4().hex[:10]}-analysis"
+    name = f"tsearch{uuid.uuid4().hex[:8]}-analysis"
     stopwords = synonyms.load_stopwords()
     client.create_index(name, index_body(IndexKind.POLICIES, sorted(stopwords)))
     try:
