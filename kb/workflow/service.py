@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from kb.auth import Principal, Role, require_department, require_role
 from kb.calendar import WorkingCalendar, default_calendar
-from kb.errors import ConflictError, ValidationError
+from kb.errors import ConflictError, SearchError, ValidationError
 from kb.models import QuestionEvent, QuestionStatus, UnansweredQuestion
 from kb.workflow.dedup import DEFAULT_THRESHOLD, DuplicateMatch, dedup_key, find_duplicate
 from kb.workflow.repository import SqlQuestionRepository, conflict_error
@@ -109,7 +109,11 @@ class WorkflowService:
         """Answer from the Q&A if confident; else join a near-identical open question or create one."""
         require_role(actor, Role.AGENT, Role.STAFF)
         if self.matcher is not None:
-            match = self.matcher.match(consultation.question)
+            try:
+                match = self.matcher.match(consultation.question)
+            except SearchError:
+                # The engine is down: file the question rather than lose it; staff can close it if answered.
+                match = None
             if match is not None:
                 return CaptureResult(outcome="answered", answer=match)
         candidates = [(qid, text) for qid, _, text in self.repo.open_candidates()]

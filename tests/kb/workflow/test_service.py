@@ -9,10 +9,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kb.auth import Principal, Role
-from kb.errors import AuthenticationError, ConflictError, PermissionDeniedError, ValidationError
+from kb.errors import (
+    AuthenticationError,
+    ConflictError,
+    PermissionDeniedError,
+    SearchUnavailableError,
+    ValidationError,
+)
 from kb.models import Channel, QAOrigin, QuestionStatus
+from kb.search import get_backend
+from kb.settings import Settings
 from kb.store import Store
 from kb.workflow import ConsultationCreate, QuestionFilters, SqlQuestionRepository, WorkflowService
+from kb.workflow.matching import BackendQAMatcher
 from kb.workflow.publish import StoreQAPublisher
 
 BJ = ZoneInfo("Asia/Shanghai")
@@ -218,3 +227,14 @@ def test_send_many_and_list_filters(service: WorkflowService) -> None:
         service.send(ids[2], None, None, STAFF)  # no department and no suggestion
     with pytest.raises(PermissionDeniedError):
         service.list_questions(QuestionFilters(), AGENT)
+
+
+def test_capture_files_the_question_when_the_qa_engine_is_down(store: Store, clock: Clock) -> None:
+    # A real OpenSearch backend pointed at a port nobody listens on.
+    dead = get_backend(Settings(search_backend="opensearch", search_url="http://127.0.0.1:9", search_timeout_seconds=1))
+    matcher = BackendQAMatcher(dead)
+    with pytest.raises(SearchUnavailableError):
+        matcher.match("高校在线教学有哪些要求？")
+    service = WorkflowService(SqlQuestionRepository(store), matcher=matcher, clock=clock)
+    result = ask(service, "高校在线教学有哪些要求？")
+    assert result.outcome == "created" and result.question is not None
