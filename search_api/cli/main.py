@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "server",
     "db",
     "keys",
+    "questions",
     "analyze",
     "qa",
     "evaluate",

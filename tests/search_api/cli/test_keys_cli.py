@@ -46,3 +46,15 @@ def test_create_list_revoke(db_env: str) -> None:
 def test_department_key_without_department_fails_with_a_message(db_env: str) -> None:
     result = CliRunner().invoke(app, ["keys", "create", "--role", "department"])
     assert result.exit_code == 1 and "--department" in result.output
+
+
+def test_workdays_and_questions_export(db_env: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["workdays", "2026-09-30"])
+    assert result.exit_code == 0 and result.output.splitlines()[0] == "2026-10-10"
+    result = runner.invoke(app, ["workdays", "2027-04-30"])
+    assert result.exit_code == 0 and "2027" in result.output and result.output.startswith("2027-05-05")
+    out = tmp_path / "list.csv"
+    result = runner.invoke(app, ["questions", "export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().decode("utf-8-sig").startswith("编号,问题,状态")
