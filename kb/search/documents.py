@@ -8,7 +8,7 @@ character bigrams of the normalized text, a recall field beside the word field.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from pydantic import BaseModel, Field
@@ -129,6 +129,7 @@ def policy_document(policy: Policy, interpretations: Iterable[Interpretation] = 
     )
     keywords = [k for k in policy.keywords if k.strip()]
     day = policy.publish_date or policy.written_date
+    body_seg = segment(policy.text)
     return PolicyDocument(
         id=policy.id,
         source=policy.provenance.source,
@@ -142,9 +143,9 @@ def policy_document(policy: Policy, interpretations: Iterable[Interpretation] = 
         keywords=keywords,
         keywords_seg=segment(VALUE_SEPARATOR.join(keywords)),
         body=policy.text,
-        body_seg=segment(policy.text),
+        body_seg=body_seg,
         body_bigrams=bigrams(policy.text),
-        clauses=_clauses(policy),
+        clauses=_clauses(policy, body_seg),
         interpretations_seg=segment(interp_text),
         interpretations_bigrams=bigrams(interp_text),
         interpretations=[
@@ -166,19 +167,47 @@ def policy_document(policy: Policy, interpretations: Iterable[Interpretation] = 
     )
 
 
-def _clauses(policy: Policy) -> list[IndexedClause]:
+def _clauses(policy: Policy, body_seg: str) -> list[IndexedClause]:
     # Stored clauses win; otherwise split the body, so a clause can be returned for any statute-like text.
     clauses = policy.clauses or [
         Clause(number=s.number, sub_number=s.sub_number, label=s.label, text=s.text)
         for s in analyzers.split_clauses(policy.text)
     ]
-    return [
-        IndexedClause(
-            number=c.number, sub_number=c.sub_number, label=c.label, text=c.text, text_seg=segment(c.text)
+    cut = _segmented_slicer(policy.text, body_seg)
+    indexed: list[IndexedClause] = []
+    cursor = 0
+    for c in clauses:
+        if not (
+            c.text.strip() and c.label.strip()
+        ):  # a preamble (number 0, no label) is not a clause to show
+            continue
+        at = policy.text.find(c.text, cursor) if cut else -1
+        if at >= 0 and cut is not None:
+            # The clause is a piece of the body: reuse the body's segmentation instead of running jieba twice.
+            text_seg = cut(at, at + len(c.text))
+            cursor = at + len(c.text)
+        else:
+            text_seg = segment(c.text)
+        indexed.append(
+            IndexedClause(
+                number=c.number, sub_number=c.sub_number, label=c.label, text=c.text, text_seg=text_seg
+            )
         )
-        for c in clauses
-        if c.text.strip() and c.label.strip()  # a preamble (number 0, no label) is not a clause to show
-    ]
+    return indexed
+
+
+def _segmented_slicer(text: str, segmented: str) -> Callable[[int, int], str] | None:
+    """Cut ``segmented`` by offsets of ``text`` (possible because removing U+200B gives text's length)."""
+    positions = [i for i, ch in enumerate(segmented) if ch != ZWSP]
+    if len(positions) != len(text):
+        return None
+
+    def cut(start: int, end: int) -> str:
+        if end <= start:
+            return ""
+        return segmented[positions[start] : positions[end - 1] + 1].strip(ZWSP)
+
+    return cut
 
 
 def _doc_number_key(doc_number: str | None) -> str | None:
