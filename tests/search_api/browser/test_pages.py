@@ -164,3 +164,17 @@ def test_pagination(page: Page, live: LiveServer) -> None:
     second_page = page.locator("li.hit h3").all_inner_texts()
     assert len(second_page) == 2 and not set(first_page) & set(second_page)
     expect(page.locator("#sort")).to_have_value("newest")  # the sort survives paging
+
+
+def test_choose_a_suggestion_with_the_keyboard(page: Page, live: LiveServer) -> None:
+    page.goto(live.url + "/")
+    box = page.locator("#q")
+    box.click()
+    box.press_sequentially("测试市居住", delay=30)
+    expect(page.locator("#suggestions li").first).to_contain_text("测试市居住证办理规定")
+    box.press("ArrowDown")
+    expect(page.locator("#suggestions li.active")).to_have_count(1)
+    box.press("Enter")
+    page.wait_for_url("**/?q=*")
+    expect(box).to_have_value("测试市居住证办理规定")
+    expect(page.locator("li.hit h3").first).to_have_text("测试市居住证办理规定")
