@@ -140,3 +140,11 @@ def test_every_search_is_logged(api: ApiHarness) -> None:
     assert logged["居住证"].filters == {"validity": ["有效"]}
     assert logged["居住证"].latency_ms > 0
     assert logged["天文望远镜镜片"].total == 0 and logged["天文望远镜镜片"].channel == "api"
+
+
+def test_highlight_can_be_turned_off(api: ApiHarness) -> None:
+    marked = _search(api, q="社保补贴")["hits"][0]
+    plain = _search(api, q="社保补贴", highlight="false")["hits"][0]
+    assert "<mark>" in marked["title_html"] + (marked["snippet_html"] or "")
+    assert "<mark>" not in plain["title_html"] + (plain["snippet_html"] or "")
+    assert plain["provenance"] == marked["provenance"]
