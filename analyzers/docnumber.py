@@ -19,6 +19,8 @@ BOUNDARIES_FILE = "docnumber_boundaries.txt"
 MAX_AGENCY_CHARS = 20
 #: Document types that are never an agency code by themselves.
 _CONJUNCTIONS = "和与及或并"
+#: Left inside a trimmed agency they show running text, not a code (…的通告2020年第1号, 还发布了…).
+_FUNCTION_CHAR = re.compile("[的了]")
 _TYPE_ONLY = frozenset({"令", "公告", "通告", "函", "发", "字", "文", "号"})
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -30,7 +32,7 @@ _AGENCY = rf"(?P<agency>[{_HAN}]{{1,40}})"
 # 国发〔2018〕39号 / 国发(2018)第39号 / 国发〔2018〕39 — the brackets make 号 optional.
 _BRACKET_FORM = rf"{_AGENCY} ?[{_OPEN}] ?{_YEAR} ?[{_CLOSE}] ?第? ?{_SERIAL}(?: ?(?P<hao>号))?"
 # 国发2018年39号 / 税务总局公告2019年第1号 — without brackets 号 is required (2022年12月 is a date).
-_YEAR_FORM = rf"{_AGENCY} ?{_YEAR} ?年 ?第? ?{_SERIAL} ?(?P<hao>号)"
+_YEAR_FORM = rf"{_AGENCY} ?{_YEAR} ?年 ?第? ?{_SERIAL} ?(?P<hao>号)(?P<notice>公告)?"
 # 国令第707号 / 省政府令第5号 — no year, only for 令 (orders are numbered without years).
 _ORDER_FORM = rf"(?P<agency>[{_HAN}]{{0,39}}令) ?第 ?{_SERIAL} ?(?P<hao>号)"
 _FORMS = [re.compile(f) for f in (_BRACKET_FORM, _YEAR_FORM, _ORDER_FORM)]
@@ -96,6 +98,13 @@ def trim_agency(candidate: str) -> str:
     return agency
 
 
+def _with_notice(match: re.Match[str], agency: str) -> str:
+    """国家税务总局2020年第4号公告 is 国家税务总局公告2020年第4号: a trailing 公告 belongs to the code."""
+    if "notice" in match.re.groupindex and match.group("notice") and not agency.endswith("公告"):
+        return agency + "公告"
+    return agency
+
+
 def _build(text: str, match: re.Match[str], agency: str, agency_start: int) -> DocNumber:
     year = int(match.group("year")) if "year" in match.re.groupindex else None
     serial = int(match.group("serial"))
@@ -141,8 +150,9 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
             continue  # without 号, 国发〔2018〕39.5 or a longer digit run is not a serial
         agency = trim_agency(match.group("agency"))
         agency_start = match.end("agency") - len(agency)
-        if len(agency) < 2 or agency_start < taken_until:
+        if len(agency) < 2 or agency_start < taken_until or _FUNCTION_CHAR.search(agency):
             continue
+        agency = _with_notice(match, agency)
         number = _build(text, match, agency, agency_start)
         found.append(number)
         found.extend(_follow_ons(text, folded, number))
@@ -166,6 +176,7 @@ def parse_doc_number(value: str) -> DocNumber | None:
         if len(agency) < 2 or len(match.group("agency")) > MAX_AGENCY_CHARS * 2:
             return None
         start += match.end("agency") - len(agency)
+        agency = _with_notice(match, agency)
         end = len(folded) - (len(folded) - len(folded.rstrip(_STRIP)))
         year = int(match.group("year")) if "year" in match.re.groupindex else None
         serial = int(match.group("serial"))

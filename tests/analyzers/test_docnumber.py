@@ -171,3 +171,20 @@ def test_hebei_numbers_found_in_text_round_trip(shared_data: Path) -> None:
             assert 2 <= len(number.agency) <= 20
             checked += 1
     assert checked > 1000
+
+
+def test_notice_numbers_written_both_ways_share_a_key() -> None:
+    assert doc_number_key("国家税务总局2020年第4号公告") == doc_number_key("国家税务总局公告2020年第4号")
+    found = find_doc_numbers("根据国家税务总局2020年第4号公告办理")
+    assert [(d.raw, d.key) for d in found] == [("国家税务总局2020年第4号公告", "国家税务总局公告|2020|4")]
+
+
+@pytest.mark.parametrize("text", ["税务总局还发布了2020年第4号公告", "有关事项的通告2020年第1号"])
+def test_running_text_before_a_year_number_is_no_agency(text: str) -> None:
+    assert find_doc_numbers(text) == []
+
+
+def test_issuing_body_names_before_a_code_are_cut_off() -> None:
+    text = "省政府川办发〔2020〕1号，国务院办公厅国办发〔2018〕45号，国家档案局令第9号"
+    keys = [d.key for d in find_doc_numbers(text)]
+    assert keys == ["川办发|2020|1", "国办发|2018|45", "国家档案局令||9"]
