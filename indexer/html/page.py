@@ -50,6 +50,7 @@ def parse_tree(text: str, url: str | None = None) -> lxml_html.HtmlElement:
     return root
 
 
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s-\s|-(?=[^-]*(?:局|委|办|政府|网|门户|部|厅|中心|窗)[^-]*$)).*$")
 
 
@@ -86,6 +87,8 @@ def parse_page(
     else:
         text, encoding, method = content, "utf-8", "str"
     _reject_binary(text, url)
+    # A few stray control characters pass the binary check, but lxml refuses to move text holding them.
+    text = _XML_INCOMPATIBLE.sub("", text)
     root = parse_tree(text, url)
     body = find_body(root, body_xpaths)
     metadata = parse_metadata(root, exclude=body)
