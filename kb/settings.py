@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     search_backend: Literal["sqlite", "elasticsearch", "opensearch"] = "sqlite"
     search_url: str = "http://127.0.0.1:9200"
     search_index_prefix: str = "policykb"
+    # Replicas of every new index version; 1 on a three-node cluster keeps all shards when a node is lost.
+    search_replicas: int = Field(default=0, ge=0, le=5)
     search_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     search_username: str | None = None
     search_password: str | None = None

@@ -38,7 +38,9 @@ class EngineClient(ABC):
     """What the backend needs from a client; every method takes the shared request bodies."""
 
     def __init__(self, settings: Settings) -> None:
-        self.url = settings.search_url.rstrip("/")
+        # POLICYKB_SEARCH_URL may list a cluster's nodes, comma-separated; the client fails over between them.
+        self.urls = [u.strip().rstrip("/") for u in settings.search_url.split(",") if u.strip()]
+        self.url = ", ".join(self.urls)
         self.timeout = settings.search_timeout_seconds
 
     @abstractmethod
@@ -103,12 +105,14 @@ class OpenSearchClient(EngineClient):
         auth = (
             (settings.search_username, settings.search_password or "") if settings.search_username else None
         )
-        # Retries happen where we can count them (bulk); the client itself must not resend silently.
+        # Retries of answered requests happen where we can count them (bulk); the client itself only
+        # moves on to another node when one cannot be reached (never on a status or a timeout).
         self._client = OpenSearch(
-            hosts=[self.url],
+            hosts=self.urls,
             http_auth=auth,
             timeout=self.timeout,
-            max_retries=0,
+            max_retries=len(self.urls) - 1,
+            retry_on_status=(),
             retry_on_timeout=False,
             verify_certs=settings.search_verify_certs,
         )
@@ -140,11 +144,12 @@ class ElasticsearchClient(EngineClient):
             (settings.search_username, settings.search_password or "") if settings.search_username else None
         )
         self._client = Elasticsearch(
-            self.url,
+            self.urls,
             basic_auth=auth,
             api_key=settings.search_api_key,
             request_timeout=self.timeout,
-            max_retries=0,
+            max_retries=len(self.urls) - 1,
+            retry_on_status=(),
             retry_on_timeout=False,
             verify_certs=settings.search_verify_certs,
         )

@@ -68,7 +68,8 @@ class EsIndex(BaseIndex["EsSearchBackend"]):
         pattern = self._version_pattern()
         numbers = [int(m.group(1)) for n in self.list_versions() if (m := pattern.match(n))]
         version = f"{self.alias}-v{max(numbers, default=0) + 1}"
-        self.backend.client.create_index(version, index_body(self.kind, self.backend.stopwords))
+        body = index_body(self.kind, self.backend.stopwords, replicas=self.backend.settings.search_replicas)
+        self.backend.client.create_index(version, body)
         return version
 
     def swap_alias(self, version: str) -> None:
