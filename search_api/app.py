@@ -9,8 +9,11 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from kb.qa import QAMatcher
@@ -30,6 +33,8 @@ from search_api.services.understanding import UnderstandingCache
 log = logging.getLogger("policykb.api")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: Swagger UI 5 and ReDoc as files (from the fastapi-offline package): /docs works without internet.
+DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).resolve().parent / "static"
 
 API_DESCRIPTION = """
 政策文件检索与知识库 API — search Chinese government policies with their interpretations (政策解读),
@@ -80,6 +85,9 @@ def create_app(
         description=API_DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        # Swagger UI and ReDoc are served from local files, not a CDN: intranets have no internet.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store or Store.from_settings(settings)
@@ -104,6 +112,28 @@ def create_app(
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS_DIR), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def read_api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="policykb API 接口文档",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def read_api_reference() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="policykb API 参考",
+            redoc_js_url="/docs-assets/redoc.standalone.js",
+            redoc_favicon_url="/docs-assets/favicon.png",
+            with_google_fonts=False,
+        )
+
     for router in _load_routers(router_modules):
         app.include_router(router)
     return app

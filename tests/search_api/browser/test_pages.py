@@ -178,3 +178,22 @@ def test_choose_a_suggestion_with_the_keyboard(page: Page, live: LiveServer) -> 
     page.wait_for_url("**/?q=*")
     expect(box).to_have_value("测试市居住证办理规定")
     expect(page.locator("li.hit h3").first).to_have_text("测试市居住证办理规定")
+
+
+def test_api_docs_render_without_internet(page: Page, live: LiveServer) -> None:
+    hosts: set[str] = set()
+    # Scripts, styles and data must come from this server (ReDoc's footer logo on its CDN is only an image,
+    # and the content security policy blocks it).
+    page.on(
+        "request",
+        lambda r: (
+            hosts.add(r.url.split("/")[2])
+            if r.resource_type in {"script", "stylesheet", "fetch", "xhr"}
+            else None
+        ),
+    )
+    page.goto(live.url + "/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/api/search").first).to_be_visible()
+    page.goto(live.url + "/redoc")
+    expect(page.locator("h2", has_text="Search policies").first).to_be_visible()
+    assert hosts == {f"127.0.0.1:{live.port}"}, hosts  # no CDN
