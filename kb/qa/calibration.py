@@ -21,11 +21,14 @@ class Outcome:
     answerable: bool
 
 
-def load_threshold(path: Path = CALIBRATION_FILE) -> float:
-    """The calibrated threshold, or DEFAULT_THRESHOLD when none has been stored."""
+def load_threshold(path: Path = CALIBRATION_FILE, *, semantic: bool = False) -> float:
+    """The calibrated threshold (semantic variant if asked); DEFAULT_THRESHOLD when none is stored."""
     if not path.exists():
         return DEFAULT_THRESHOLD
-    return float(json.loads(path.read_text(encoding="utf-8"))["threshold"])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if semantic and "threshold_semantic" in data:
+        return float(data["threshold_semantic"])
+    return float(data["threshold"])
 
 
 def save_calibration(threshold: float, details: dict[str, object], path: Path = CALIBRATION_FILE) -> None:

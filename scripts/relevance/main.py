@@ -12,7 +12,7 @@ from pathlib import Path
 
 from opensearchpy import OpenSearch
 
-from kb.qa import QAMatcher, save_calibration
+from kb.qa import QAMatcher, save_calibration, semantic
 from kb.query import QueryUnderstanding
 from kb.search import get_backend
 from kb.settings import Settings
@@ -101,7 +101,8 @@ def evaluate(config: EvalConfig) -> str:
             systems.append(BaselineSystem(baseline))
 
     per_query = config.work_dir / "per_query.jsonl"
-    per_query.unlink(missing_ok=True)
+    if {"own", "ncp"} & set(config.sets):
+        per_query.unlink(missing_ok=True)
     sections = [
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {config.search_url}; corpus {store.counts()}.",
         "",
@@ -136,22 +137,27 @@ def evaluate(config: EvalConfig) -> str:
         sections.append("")
 
     if "qa" in config.sets:
-        matcher = QAMatcher.from_store(backend, store, understanding)
-        qa_results = run_qa(matcher, load_qa_dev())
-        calibrated = report(qa_results)
-        if config.calibrate:
-            save_calibration(
-                calibrated.threshold,
-                {
-                    "measured_on": "eval/qa_dev.jsonl",
-                    "decision_accuracy": round(calibrated.decision_accuracy, 4),
-                    "date": f"{datetime.now(UTC):%Y-%m-%d}",
-                    "backend": "opensearch",
-                },
+        details: dict[str, object] = {
+            "measured_on": "eval/qa_dev.jsonl",
+            "date": f"{datetime.now(UTC):%Y-%m-%d}",
+            "backend": "opensearch",
+        }
+        variants = [("lexical", False)] + (
+            [("lexical + semantic layer", True)] if semantic.available() else []
+        )
+        for name, use_semantic in variants:
+            matcher = QAMatcher.from_store(backend, store, understanding, semantic=use_semantic)
+            calibrated = report(run_qa(matcher, load_qa_dev()))
+            key = "threshold_semantic" if use_semantic else "threshold"
+            details[key] = round(calibrated.threshold, 4)
+            details[f"decision_accuracy{'_semantic' if use_semantic else ''}"] = round(
+                calibrated.decision_accuracy, 4
             )
-            _log(f"calibrated no-answer threshold {calibrated.threshold:.3f} saved")
-        sections.append(qa_table("threshold calibrated on this set", calibrated))
-        sections.append("")
+            sections.append(qa_table(f"{name}, threshold calibrated on this set", calibrated))
+            sections.append("")
+        if config.calibrate:
+            save_calibration(float(details.pop("threshold")), details)  # type: ignore[arg-type]
+            _log(f"calibrated no-answer thresholds saved: {details}")
     sections.append(
         f"Per-query results: {per_query.relative_to(REPO) if per_query.is_relative_to(REPO) else per_query}"
         f"; run took {time.perf_counter() - started:.0f} s."

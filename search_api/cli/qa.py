@@ -17,12 +17,14 @@ from kb.settings import get_settings
 from kb.store import Store
 
 
-def _matcher() -> QAMatcher:
+def _matcher(semantic: bool = False) -> QAMatcher:
     settings = get_settings()
     store = Store.from_settings(settings)
     understanding = QueryUnderstanding.from_store(store, max_chars=settings.max_query_chars)
     backend = get_backend(settings, parser=understanding.parser())
-    return QAMatcher.from_store(backend, store, understanding, threshold=settings.qa_confidence_threshold)
+    return QAMatcher.from_store(
+        backend, store, understanding, threshold=settings.qa_confidence_threshold, semantic=semantic
+    )
 
 
 def _answer_dict(answer: QAAnswer, qid: str | None = None) -> dict[str, Any]:
@@ -78,12 +80,15 @@ def register(app: typer.Typer) -> None:
         batch: Path | None = typer.Option(None, "--batch", help='JSONL file, one {"qid", "query"} per line'),
         as_json: bool = typer.Option(False, "--json", help="print JSON (one line per query with --batch)"),
         size: int = typer.Option(5, "--size", min=1, max=20, help="candidates to return"),
+        semantic: bool = typer.Option(
+            False, "--semantic", help="add the sentence-embedding layer (embeds every Q&A question first)"
+        ),
     ) -> None:
         """热线问答查询 / match a question to the Q&A knowledge base, with confidence and no-answer."""
         if (query is None) == (batch is None):
             raise typer.BadParameter("give either a QUERY or --batch FILE / 请提供问题或 --batch 文件")
         try:
-            matcher = _matcher()
+            matcher = _matcher(semantic)
             if batch is None:
                 answer = matcher.match(query, size=size)
                 if as_json:
