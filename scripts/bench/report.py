@@ -226,3 +226,40 @@ def print_report(result: dict[str, Any], console: Console | None = None) -> None
         met = {True: "yes", False: "MISSED", None: "not measured"}[check["met"]]
         targets.add_row(check["target"], check["where"], _f(check["value"], 2), _f(check["limit"], 2), met)
     console.print(targets)
+
+
+def merge_results(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several result files as one (e.g. a scaled run made separately); later files win per backend.
+
+    The first file's machine is kept; every file's machine and config are listed under ``runs``.
+    """
+    merged: dict[str, Any] = {"machine": results[0]["machine"], "corpora": {}, "runs": []}
+    for result in results:
+        merged["runs"].append({"machine": result["machine"], "config": result.get("config")})
+        for name, corpus in result["corpora"].items():
+            into = merged["corpora"].setdefault(name, {**corpus, "backends": {}})
+            into["backends"].update(corpus.get("backends", {}))
+    return merged
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scripts.bench.report RESULTS.json [MORE.json] [--out MERGED.json]``: print the tables."""
+    import json
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    out = None
+    if "--out" in args:
+        at = args.index("--out")
+        out, args = Path(args[at + 1]), args[:at] + args[at + 2 :]
+    result = merge_results([json.loads(Path(a).read_text(encoding="utf-8")) for a in args])
+    result["targets"] = target_checks(result)
+    print_report(result)
+    if out is not None:
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
