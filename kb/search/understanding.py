@@ -24,6 +24,7 @@ _QUOTED = re.compile(r"[\"“”「『]([^\"“”「」『』]{1,100})[\"“”
 #: Weight of a synonym relative to the word the user typed.
 SYNONYM_WEIGHT = 0.5
 MAX_TERMS = 32
+MAX_CLAUSE_NUMBER = 99_999
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +61,8 @@ def parse_query(text: str, *, max_chars: int = 200) -> ParsedQuery:
         parsed.doc_number_key = numbers[0].key
         parsed.doc_number_raw = numbers[0].raw
         spans.extend((n.start, n.end) for n in numbers)
-    refs = find_clause_refs(normalized)
+    # No code has 100,000 articles; a longer numeral is noise and would overflow the engines' integers.
+    refs = [r for r in find_clause_refs(normalized) if r.number <= MAX_CLAUSE_NUMBER]
     if refs:
         parsed.clause_number = refs[0].number
         parsed.clause_sub_number = refs[0].sub_number
