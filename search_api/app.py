@@ -28,7 +28,7 @@ from search_api.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddle
 from search_api.routers import ROUTER_MODULES
 from search_api.services.glossary import GlossaryCache
 from search_api.services.suggest import FrequentQueries
-from search_api.services.understanding import UnderstandingCache
+from search_api.services.understanding import QARarityCache, UnderstandingCache
 
 log = logging.getLogger("policykb.api")
 
@@ -97,8 +97,12 @@ def create_app(
     app.state.frequent_queries = FrequentQueries(app.state.store)
     app.state.understanding = UnderstandingCache(app.state.store, max_chars=settings.max_query_chars)
     # The workflow service (search_api.services.workflow) builds its capture matcher from this one.
+    app.state.qa_rarity = QARarityCache(app.state.store)
     app.state.qa_matcher = QAMatcher(
-        app.state.backend, app.state.understanding.get(), threshold=settings.qa_confidence_threshold
+        app.state.backend,
+        app.state.understanding.get(),
+        threshold=settings.qa_confidence_threshold,
+        rarity=app.state.qa_rarity.get(),
     )
 
     install_error_handlers(app)

@@ -17,7 +17,7 @@ from kb.settings import Settings
 from kb.store import Store
 from search_api.services.glossary import GlossaryCache
 from search_api.services.suggest import FrequentQueries
-from search_api.services.understanding import UnderstandingCache
+from search_api.services.understanding import QARarityCache, UnderstandingCache
 
 API_KEY_HEADER = "X-API-Key"
 #: Header a client sets to say where a search comes from (website, hotline, …); logged with the search.
@@ -114,12 +114,14 @@ def get_understanding(request: Request) -> QueryUnderstanding:
 
 
 def get_qa_matcher(
+    request: Request,
     backend: BackendDep,
     settings: SettingsDep,
     understanding: Annotated[QueryUnderstanding, Depends(get_understanding)],
 ) -> QAMatcher:
-    """The calibrated hotline Q&A matcher over the current query understanding."""
-    return QAMatcher(backend, understanding, threshold=settings.qa_confidence_threshold)
+    """The calibrated hotline Q&A matcher over the current query understanding and Q&A word rarity."""
+    rarity: QARarityCache = request.app.state.qa_rarity
+    return QAMatcher(backend, understanding, threshold=settings.qa_confidence_threshold, rarity=rarity.get())
 
 
 UnderstandingDep = Annotated[QueryUnderstanding, Depends(get_understanding)]

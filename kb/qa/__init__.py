@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kb.qa.calibration import Outcome, calibrate, decision_accuracy, load_threshold, save_calibration
 from kb.qa.confidence import WordRarity, confidence, content_words, coverage
-from kb.qa.matcher import QAMatcher
+from kb.qa.matcher import QAMatcher, qa_word_rarity
 from kb.qa.models import QAAnswer, QAMatch
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "coverage",
     "decision_accuracy",
     "load_threshold",
+    "qa_word_rarity",
     "save_calibration",
 ]

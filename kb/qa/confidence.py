@@ -80,3 +80,15 @@ def confidence(
         1 - WORD_SHARE
     ) * (bigram_overlap(question, candidate_question))
     return max(0.0, min(1.0, value))
+
+
+def best_phrasing_confidence(
+    question: str, phrasings: Iterable[str], candidate_answer: str, rarity: WordRarity | None = None
+) -> float:
+    """Confidence against the Q&A's best-matching phrasing: its question or one of its alternatives.
+
+    A caller who words the question exactly like an alternative phrasing is as well answered as one who
+    words it like the main question; scoring only the main question would call that a weak match.
+    """
+    scores = [confidence(question, p, candidate_answer, rarity) for p in phrasings if p.strip()]
+    return max(scores, default=0.0)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from kb.errors import ConfigurationError
+from kb.models import QAPair
 from kb.qa import semantic
 from kb.qa.calibration import load_threshold
-from kb.qa.confidence import WordRarity, confidence
+from kb.qa.confidence import WordRarity, best_phrasing_confidence
 from kb.qa.models import QAAnswer, QAMatch
 from kb.qa.semantic import SemanticIndex, available
 from kb.query import QueryUnderstanding
@@ -51,7 +52,7 @@ class QAMatcher:
         ``semantic=True`` also embeds every Q&A question (optional package; minutes for thousands).
         """
         pairs = list(store.iter_qa_pairs())
-        rarity = WordRarity(f"{qa.question}\n{qa.answer}" for qa in pairs)
+        rarity = _rarity(pairs)
         index = None
         if semantic:
             if not available():
@@ -90,7 +91,12 @@ class QAMatcher:
                 department=hit.department,
                 validity=hit.validity,
                 score=hit.score,
-                confidence=confidence(question, hit.question or hit.title, hit.answer or "", self.rarity),
+                confidence=best_phrasing_confidence(
+                    question,
+                    [hit.question or hit.title, *hit.alternative_questions],
+                    hit.answer or "",
+                    self.rarity,
+                ),
             )
             blended = SCORE_SHARE * (hit.score / top) + (1 - SCORE_SHARE) * match.confidence
             matches.append((blended, match))
@@ -127,3 +133,12 @@ class QAMatcher:
             candidates=ranked[:size],
             understood=understood,
         )
+
+
+def _rarity(pairs: list[QAPair]) -> WordRarity:
+    return WordRarity(f"{qa.question}\n{' '.join(qa.alternative_questions)}\n{qa.answer}" for qa in pairs)
+
+
+def qa_word_rarity(store: Store) -> WordRarity:
+    """Word rarity over every Q&A in the store (question, alternative phrasings and answer)."""
+    return _rarity(list(store.iter_qa_pairs()))

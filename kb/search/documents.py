@@ -90,6 +90,7 @@ class QADocument(BaseModel):
     question: str
     question_seg: str
     alternatives_seg: str = ""
+    alternative_questions: list[str] = Field(default_factory=list)
     question_bigrams: str = ""
     answer: str
     answer_seg: str
@@ -231,6 +232,7 @@ def qa_document(qa: QAPair, policy_title: str | None = None) -> QADocument:
         question=qa.question,
         question_seg=segment(qa.question),
         alternatives_seg=segment(VALUE_SEPARATOR.join(alternatives)),
+        alternative_questions=alternatives,
         question_bigrams=bigrams(VALUE_SEPARATOR.join([qa.question, *alternatives])),
         answer=qa.answer,
         answer_seg=segment(qa.answer),

@@ -57,6 +57,7 @@ class SearchHit(BaseModel):
     publish_date: date | None = None
     # Q&A
     question: str | None = None
+    alternative_questions: list[str] = Field(default_factory=list)
     answer: str | None = None
     policy_id: int | None = None
     department: str | None = None

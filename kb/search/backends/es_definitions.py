@@ -97,6 +97,7 @@ QA_PROPERTIES: dict[str, Any] = {
     "question": STORED_TEXT,
     "question_seg": _seg(),
     "alternatives_seg": _seg(),
+    "alternative_questions": STORED_TEXT,
     "question_bigrams": _bigram(),
     "answer": STORED_TEXT,
     "answer_seg": _seg(),

@@ -178,6 +178,7 @@ class EsResults(BaseResults):
                 hit.clause = _clause(raw_hit)
             elif kind is IndexKind.QA:
                 hit.question, hit.answer = src["question"], src["answer"]
+                hit.alternative_questions = src.get("alternative_questions") or []
                 hit.policy_id, hit.department = src.get("policy_id"), src.get("department")
                 hit.clause_label = src.get("clause_label")
             else:

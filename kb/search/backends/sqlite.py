@@ -111,6 +111,7 @@ class SqliteResults(BaseResults):
                 hit.clause = self.raw["clauses"].get(doc_id)
             elif kind is IndexKind.QA:
                 hit.question, hit.answer = data["question"], data["answer"]
+                hit.alternative_questions = data.get("alternative_questions") or []
                 hit.policy_id, hit.department = data.get("policy_id"), data.get("department")
                 hit.clause_label = data.get("clause_label")
             else:

@@ -38,6 +38,7 @@ DISPLAY_FIELDS: dict[IndexKind, set[str]] = {
         "source",
         "source_id",
         "question",
+        "alternative_questions",
         "answer",
         "policy_id",
         "policy_title",
