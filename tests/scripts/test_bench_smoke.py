@@ -123,3 +123,15 @@ def test_smoke_run_on_opensearch_leaves_no_index(
         f"{opensearch_url}/_cat/indices/{entry['prefix']}*", params={"format": "json"}, trust_env=False
     )
     assert left.status_code == 200 and left.json() == []
+
+
+def test_result_files_merge_per_backend() -> None:
+    from scripts.bench.report import merge_results
+
+    def result(backend: str, host: str) -> dict:
+        corpus = {"corpus": "shared", "counts": {"policies": 1}, "backends": {backend: {"prefix": backend}}}
+        return {"machine": {"host": host}, "config": {}, "corpora": {"shared": corpus}}
+
+    merged = merge_results([result("sqlite", "a"), result("opensearch", "b")])
+    assert set(merged["corpora"]["shared"]["backends"]) == {"sqlite", "opensearch"}
+    assert merged["machine"]["host"] == "a" and [r["machine"]["host"] for r in merged["runs"]] == ["a", "b"]
