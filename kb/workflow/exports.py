@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -109,7 +110,10 @@ def to_xlsx(views: Sequence[QuestionView], title: str = "未答复问题") -> by
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in export_rows(views):
-        sheet.append([_safe_cell(v) for v in row])
+        # Control characters (a caller can type them) are not allowed in XLSX cells; openpyxl would raise.
+        sheet.append(
+            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in map(_safe_cell, row)]
+        )
     wrap = Alignment(wrap_text=True, vertical="top")
     for index, (name, width) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)

@@ -103,7 +103,20 @@ def list_questions(
     )
 
 
-@router.get("/questions/export.{fmt}")
+#: What the export returns, so the OpenAPI document does not claim JSON for a file download.
+EXPORT_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+}
+
+
+@router.get(
+    "/questions/export.{fmt}",
+    response_class=Response,
+    responses={200: {"description": "the file", "content": EXPORT_CONTENT}},
+)
 def export_questions(
     fmt: Literal["csv", "xlsx"], filters: FiltersDep, worker: CurrentWorker, workflow: WorkflowDep
 ) -> Response:
