@@ -50,6 +50,8 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "POLICYKB_SECRET_KEY is a placeholder; set a long random value for production"
                 )
+            if len(self.secret_key) < 24:  # the key hashes' pepper: a short one can be guessed offline
+                raise ValueError("POLICYKB_SECRET_KEY must be at least 24 characters in production")
             if self.bootstrap_admin_key is not None and len(self.bootstrap_admin_key) < 24:
                 raise ValueError("POLICYKB_BOOTSTRAP_ADMIN_KEY must be at least 24 characters in production")
         return self
