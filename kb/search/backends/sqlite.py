@@ -258,17 +258,12 @@ class SqliteSearchBackend(BaseSearchBackend):
     def _clauses(
         self, conn: sqlite3.Connection, sq: SqlQuery, names: dict[str, str], ids: list[int]
     ) -> dict[int, ClauseHit]:
-        clauses, clauses_fts = names["clauses"], names["clauses_fts"]
+        clauses = names["clauses"]
         in_ids = ", ".join("?" for _ in ids)
         found: dict[int, ClauseHit] = {}
         marked: dict[int, str] = {}
         if sq.clause_match:
-            sql = (
-                f"SELECT c.id, highlight({clauses_fts}, 0, ?, ?) FROM {clauses_fts} JOIN {clauses} c "
-                f"ON c.id = {clauses_fts}.rowid WHERE {clauses_fts} MATCH ? AND {clauses_fts}.rowid IN "
-                f"(SELECT id FROM {clauses} WHERE policy_id IN ({in_ids})) ORDER BY bm25({clauses_fts})"
-            )
-            marked = {r[0]: r[1] for r in conn.execute(sql, (MARK_START, MARK_END, sq.clause_match, *ids))}
+            marked = self._matching_clauses(conn, sq.clause_match, names, ids)
         cols = "id, policy_id, number, sub_number, label, text, text_seg"
         if sq.clause_number is not None:
             rows = conn.execute(
@@ -295,6 +290,37 @@ class SqliteSearchBackend(BaseSearchBackend):
                 highlight=highlight(marked.get(clause_id), text_seg, text),
             )
         return found
+
+    @staticmethod
+    def _matching_clauses(
+        conn: sqlite3.Connection, clause_match: str, names: dict[str, str], ids: list[int]
+    ) -> dict[int, str]:
+        """Clauses of the page's policies that match, best bm25 first, with their marked text.
+
+        FTS5 cannot combine MATCH with ``rowid IN (subquery)`` cheaply: it scores every matching clause of
+        the corpus first (tens of thousands for common words). A policy's clauses are written together, so
+        their ids form a narrow range; a MATCH restricted to each range only visits that policy's clauses.
+        """
+        clauses, clauses_fts = names["clauses"], names["clauses_fts"]
+        in_ids = ", ".join("?" for _ in ids)
+        ranges = conn.execute(
+            f"SELECT policy_id, MIN(id), MAX(id) FROM {clauses} "
+            f"WHERE policy_id IN ({in_ids}) GROUP BY policy_id",
+            tuple(ids),
+        ).fetchall()
+        sql = (
+            f"SELECT c.id, highlight({clauses_fts}, 0, ?, ?), bm25({clauses_fts}) FROM {clauses_fts} "
+            f"JOIN {clauses} c ON c.id = {clauses_fts}.rowid WHERE {clauses_fts} MATCH ? "
+            f"AND {clauses_fts}.rowid BETWEEN ? AND ? AND c.policy_id = ?"
+        )
+        scored: list[tuple[float, int, str]] = []
+        for policy_id, low, high in ranges:
+            for clause_id, text, score in conn.execute(
+                sql, (MARK_START, MARK_END, clause_match, low, high, policy_id)
+            ):
+                scored.append((score, clause_id, text))
+        scored.sort()
+        return {clause_id: text for _, clause_id, text in scored}
 
     def suggest(self, prefix: str, size: int = 10) -> list[str]:
         prefix = prefix.strip()
