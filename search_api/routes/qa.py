@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 
 from search_api.deps import (
     BackendDep,
@@ -42,6 +42,7 @@ def search_qa(
     channel: ChannelDep,
     glossary: GlossaryDep,
     understanding: UnderstandingDep,
+    background: BackgroundTasks,
     matcher: QAMatcherDep,
     q: Annotated[str, Query(min_length=1, max_length=HARD_QUERY_CAP, description="the caller's question")],
     size: Annotated[int, Query(ge=1, le=20, description="most answers returned")] = 5,
@@ -58,5 +59,6 @@ def search_qa(
         channel=channel,
         glossary=glossary,
         understanding=understanding,
+        defer=background.add_task,
     )
     return qa_search.search_qa(q, size, ctx, matcher)

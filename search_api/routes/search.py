@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 
 from search_api.deps import BackendDep, ChannelDep, GlossaryDep, SettingsDep, StoreDep, UnderstandingDep
 from search_api.errors import ERROR_RESPONSES
@@ -24,6 +24,7 @@ def search_policies(
     channel: ChannelDep,
     glossary: GlossaryDep,
     understanding: UnderstandingDep,
+    background: BackgroundTasks,
 ) -> SearchResponsePublic:
     """Full-text policy search; each hit carries its interpretations, matching clause and related Q&A.
 
@@ -37,5 +38,6 @@ def search_policies(
         channel=channel,
         glossary=glossary,
         understanding=understanding,
+        defer=background.add_task,
     )
     return policy_search.search_policies(params, ctx)
