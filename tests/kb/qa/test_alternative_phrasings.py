@@ -36,7 +36,9 @@ def demo_matcher(tmp_path_factory: pytest.TempPathFactory) -> QAMatcher:
         ("首违不罚", "q037"),
     ],
 )
-def test_alternative_phrasing_is_answered_by_its_qa(demo_matcher: QAMatcher, asked: str, expected: str) -> None:
+def test_alternative_phrasing_is_answered_by_its_qa(
+    demo_matcher: QAMatcher, asked: str, expected: str
+) -> None:
     answer = demo_matcher.match(asked)
     assert not answer.no_answer, answer.candidates[:2]
     assert answer.best is not None and answer.best.source_id == expected
