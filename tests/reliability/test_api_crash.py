@@ -168,7 +168,13 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, Store, str, str]]:
         "POLICYKB_SEARCH_BACKEND": "sqlite",
         "POLICYKB_SECRET_KEY": "reliability-crash-test-secret",
     }
-    settings = Settings(**{k.removeprefix("POLICYKB_").lower(): v for k, v in env_values.items()})
+    settings = Settings(
+        env="test",
+        data_dir=tmp_path,
+        database_url=env_values["POLICYKB_DATABASE_URL"],
+        search_backend="sqlite",
+        secret_key=env_values["POLICYKB_SECRET_KEY"],
+    )
     store = Store.from_settings(settings)
     keys = ApiKeyService(SqlApiKeyRepository(store), settings)
     agent = keys.create(Role.AGENT, name="crash agent").key

@@ -25,10 +25,8 @@ from kb.query.vocabulary import Vocabulary
 from kb.search.understanding import parse_query
 
 #: Characters that mean something to Lucene, query_string, JSON and HTML, plus CJK and the 文号 brackets.
-SPECIAL = list('+-=&|!(){}[]^"~*?:\\/<>\'%#@$;,.') + list("〔〕【】（）《》第条款项号年")
-QUERY_TEXT = st.text(
-    alphabet=st.one_of(st.sampled_from(SPECIAL), st.characters(codec="utf-8")), max_size=260
-)
+SPECIAL = list("+-=&|!(){}[]^\"~*?:\\/<>'%#@$;,.") + list("〔〕【】（）《》第条款项号年")
+QUERY_TEXT = st.text(alphabet=st.one_of(st.sampled_from(SPECIAL), st.characters(codec="utf-8")), max_size=260)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TITLES = ["中华人民共和国民法典", "关于进一步做好稳就业工作的通知", "北京市养老服务条例"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,8 +22,8 @@ LONG_SECRET = "reliability-secret-0123456789abcdef"
 EXAMPLE = "pk_example_staff_key_do_not_use"
 
 
-def _app(tmp_path: Path, **extra: object) -> tuple[TestClient, ApiKeyService, Store]:
-    settings = make_settings(tmp_path, "sqlite", **{"secret_key": LONG_SECRET, **extra})
+def _app(tmp_path: Path, **extra: Any) -> tuple[TestClient, ApiKeyService, Store]:
+    settings = make_settings(tmp_path, "sqlite", secret_key=LONG_SECRET, **extra)
     store = Store.from_settings(settings)
     service = ApiKeyService(SqlApiKeyRepository(store), settings)
     return TestClient(create_app(settings, store=store), raise_server_exceptions=False), service, store

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from indexer.index_sync import sync_index
 from kb.auth import ApiKeyService, Role
@@ -74,7 +74,12 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiHarness]:
 
 def _watch(page: Page) -> list[str]:
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     return dialogs
 
 
