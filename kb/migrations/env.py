@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Engine
 
 from kb.store.engine import create_store_engine
@@ -13,9 +16,9 @@ target_metadata = Base.metadata
 
 
 def _engine() -> Engine:
-    engine = context.config.attributes.get("engine")
+    engine: Engine | None = context.config.attributes.get("engine")
     if engine is not None:
-        return engine  # type: ignore[no-any-return]
+        return engine
     url = context.get_x_argument(as_dictionary=True).get("url")
     if not url:
         from kb.settings import get_settings
@@ -24,7 +27,7 @@ def _engine() -> Engine:
     return create_store_engine(url)
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     # Migrations name the plain database type, so old revisions never depend on today's Python types.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
