@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzers.clauses import find_clause_refs
-from analyzers.normalizers import normalize, normalize_aligned
+from analyzers.normalizers import normalize, normalize_aligned, normalize_pair
 from analyzers.numerals import int_to_chinese
 from analyzers.segmenter import get_segmenter
 from synonyms import load_stopwords
@@ -34,6 +36,23 @@ def segment_for_index(text: str) -> str:
     if not folded:
         return folded
     return TOKEN_SEPARATOR.join(get_segmenter().cut(folded))
+
+
+@dataclass(frozen=True, slots=True)
+class IndexForms:
+    """What indexing needs of one text, normalized once: the segmented form and the bigram form."""
+
+    segmented: str
+    bigrams: str
+
+
+def index_forms(text: str) -> IndexForms:
+    """``segment_for_index(text)`` and ``bigram_text(normalize(text))`` from one normalization pass."""
+    if not text:
+        return IndexForms("", "")
+    folded, normalized = normalize_pair(text)
+    segmented = TOKEN_SEPARATOR.join(get_segmenter().cut(folded)) if folded else folded
+    return IndexForms(segmented, bigram_text(normalized))
 
 
 def index_tokens(text: str) -> list[str]:
@@ -64,12 +83,22 @@ def query_terms(text: str) -> list[str]:
     return terms
 
 
-def cjk_bigrams(text: str) -> list[str]:
-    """Overlapping bigrams of each CJK run of normalize_aligned(text); a lone character stays a unigram."""
+def _run_bigrams(normalized: str) -> list[str]:
+    # map(add, run, run[1:]) pairs each character with the next one in C: run[i] + run[i + 1].
     out: list[str] = []
-    for run in _CJK_RUN.findall(normalize_aligned(text)):
+    for run in _CJK_RUN.findall(normalized):
         if len(run) == 1:
             out.append(run)
         else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+            out.extend(map(operator.add, run, run[1:]))
     return out
+
+
+def cjk_bigrams(text: str) -> list[str]:
+    """Overlapping bigrams of each CJK run of normalize_aligned(text); a lone character stays a unigram."""
+    return _run_bigrams(normalize_aligned(text))
+
+
+def bigram_text(normalized: str) -> str:
+    """Space-separated ``cjk_bigrams`` of an already normalized text (normalization is idempotent)."""
+    return " ".join(_run_bigrams(normalized))

@@ -32,6 +32,27 @@ def normalize(text: str) -> str:
     return text
 
 
+def normalize_pair(text: str) -> tuple[str, str]:
+    """``(normalize_aligned(text), normalize(text))`` computed together: one pass over the shared steps.
+
+    The aligned pipeline is the full one without its length-changing steps, so both run the same steps on
+    the same string until a length-changing step actually changes it; from there each goes on alone (in
+    practice only the trailing whitespace collapsing and clause-numeral steps run twice, on the short tail).
+    """
+    aligned = full = text
+    for step in PIPELINE:
+        if step.length_preserving:
+            if aligned is full:
+                aligned = full = step(aligned)
+            else:
+                aligned, full = step(aligned), step(full)
+        else:
+            changed = step(full)
+            if changed != full:
+                full = changed
+    return aligned, full
+
+
 def normalize_aligned(text: str) -> str:
     """Length-preserving normalization for indexed text: output char i comes from input char i."""
     for step in ALIGNED_PIPELINE:
@@ -39,4 +60,4 @@ def normalize_aligned(text: str) -> str:
     return text
 
 
-__all__ = ["ALIGNED_PIPELINE", "PIPELINE", "Normalizer", "normalize", "normalize_aligned"]
+__all__ = ["ALIGNED_PIPELINE", "PIPELINE", "Normalizer", "normalize", "normalize_aligned", "normalize_pair"]

@@ -8,8 +8,10 @@ character bigrams of the normalized text, a recall field beside the word field.
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date
+from itertools import accumulate
 
 from pydantic import BaseModel, Field
 
@@ -32,7 +34,12 @@ def segment(text: str) -> str:
 
 def bigrams(text: str) -> str:
     """Space-separated CJK bigrams of the normalized text."""
-    return " ".join(analyzers.cjk_bigrams(analyzers.normalize(text))) if text else ""
+    return analyzers.bigram_text(analyzers.normalize(text)) if text else ""
+
+
+def forms(text: str) -> analyzers.IndexForms:
+    """``segment(text)`` and ``bigrams(text)`` together, normalizing the text once."""
+    return analyzers.index_forms(text)
 
 
 def glossary_id(term: str) -> int:
@@ -130,25 +137,25 @@ def policy_document(policy: Policy, interpretations: Iterable[Interpretation] = 
     )
     keywords = [k for k in policy.keywords if k.strip()]
     day = policy.publish_date or policy.written_date
-    body_seg = segment(policy.text)
+    title, body, interp = forms(policy.title), forms(policy.text), forms(interp_text)
     return PolicyDocument(
         id=policy.id,
         source=policy.provenance.source,
         source_id=policy.provenance.source_id,
         url=policy.provenance.url,
         title=policy.title,
-        title_seg=segment(policy.title),
-        title_bigrams=bigrams(policy.title),
+        title_seg=title.segmented,
+        title_bigrams=title.bigrams,
         doc_number=policy.doc_number,
         doc_number_key=policy.doc_number_key or _doc_number_key(policy.doc_number),
         keywords=keywords,
         keywords_seg=segment(VALUE_SEPARATOR.join(keywords)),
         body=policy.text,
-        body_seg=body_seg,
-        body_bigrams=bigrams(policy.text),
-        clauses=_clauses(policy, body_seg),
-        interpretations_seg=segment(interp_text),
-        interpretations_bigrams=bigrams(interp_text),
+        body_seg=body.segmented,
+        body_bigrams=body.bigrams,
+        clauses=_clauses(policy, body.segmented),
+        interpretations_seg=interp.segmented,
+        interpretations_bigrams=interp.bigrams,
         interpretations=[
             InterpretationRef(
                 id=i.id, title=i.title, kind=str(i.kind), publish_date=i.publish_date, url=i.provenance.url
@@ -198,15 +205,24 @@ def _clauses(policy: Policy, body_seg: str) -> list[IndexedClause]:
 
 
 def _segmented_slicer(text: str, segmented: str) -> Callable[[int, int], str] | None:
-    """Cut ``segmented`` by offsets of ``text`` (possible because removing U+200B gives text's length)."""
-    positions = [i for i, ch in enumerate(segmented) if ch != ZWSP]
-    if len(positions) != len(text):
+    """Cut ``segmented`` by offsets of ``text`` (possible because removing U+200B gives text's length).
+
+    Character i of ``text`` sits at i + k in ``segmented`` when it belongs to token k (k separators before
+    it), so token start offsets and a bisection map offsets without a per-character table.
+    """
+    if not segmented:
+        return None if text else (lambda start, end: "")
+    starts = list(accumulate(map(len, segmented.split(ZWSP)), initial=0))
+    if starts[-1] != len(text):
         return None
+
+    def at(i: int) -> int:
+        return i + bisect_right(starts, i) - 1
 
     def cut(start: int, end: int) -> str:
         if end <= start:
             return ""
-        return segmented[positions[start] : positions[end - 1] + 1].strip(ZWSP)
+        return segmented[at(start) : at(end - 1) + 1].strip(ZWSP)
 
     return cut
 
@@ -225,18 +241,20 @@ def qa_document(qa: QAPair, policy_title: str | None = None) -> QADocument:
     if qa.id is None:
         raise ValueError(f"Q&A {record_key(qa.provenance)} has no store id; store it before indexing")
     alternatives = [q for q in qa.alternative_questions if q.strip()]
+    question, answer = forms(qa.question), forms(qa.answer)
+    all_questions = VALUE_SEPARATOR.join([qa.question, *alternatives])
     return QADocument(
         id=qa.id,
         source=qa.provenance.source,
         source_id=qa.provenance.source_id,
         question=qa.question,
-        question_seg=segment(qa.question),
+        question_seg=question.segmented,
         alternatives_seg=segment(VALUE_SEPARATOR.join(alternatives)),
         alternative_questions=alternatives,
-        question_bigrams=bigrams(VALUE_SEPARATOR.join([qa.question, *alternatives])),
+        question_bigrams=question.bigrams if all_questions == qa.question else bigrams(all_questions),
         answer=qa.answer,
-        answer_seg=segment(qa.answer),
-        answer_bigrams=bigrams(qa.answer),
+        answer_seg=answer.segmented,
+        answer_bigrams=answer.bigrams,
         policy_title=policy_title,
         policy_title_seg=segment(policy_title or ""),
         policy_id=qa.policy_id,

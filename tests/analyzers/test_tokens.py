@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from analyzers import (
     TOKEN_SEPARATOR,
+    bigram_text,
     cjk_bigrams,
     glossary_terms_in,
+    index_forms,
     index_tokens,
+    normalize,
     normalize_aligned,
+    normalize_pair,
     query_terms,
     segment_for_index,
 )
@@ -73,3 +77,28 @@ def test_clause_queries_match_index_tokens_in_either_spelling() -> None:
         clause_tokens = set(index_tokens(written))
         assert clause_tokens <= set(index_tokens(document)), (document, written)
         assert clause_tokens <= set(query_terms(query)), (query, written)
+
+
+# Texts where the full pipeline's length-changing steps (NFKC expansions, space runs, clause numerals) act,
+# so the aligned and full forms diverge at different steps.
+_DIVERGING = [
+    "國發［２０１８］３９號　第十二条规定",
+    "第Ⅳ章  附则\n\n第二十四条之一　本办法自发布之日起施行",
+    "\u200b零宽\u00a0空格\t和ﬁ连字 ①② ㎡ ℃ m²",
+    "  前后空格  ",
+    "abc 123",
+    "",
+]
+
+
+def test_normalize_pair_is_both_pipelines() -> None:
+    for text in _DIVERGING:
+        assert normalize_pair(text) == (normalize_aligned(text), normalize(text)), text
+
+
+def test_index_forms_segment_and_bigram_like_the_separate_calls() -> None:
+    for text in _DIVERGING:
+        forms = index_forms(text)
+        assert forms.segmented == segment_for_index(text), text
+        assert forms.bigrams == " ".join(cjk_bigrams(normalize(text))), text
+    assert bigram_text("社保卡 办") == "社保 保卡 办"
