@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -15,15 +16,35 @@ from kb.store import Store
 console = Console(stderr=True)
 
 DEFAULT_DEMO_DIR = Path("var/demo")
+WORKER_HEALTHCHECK_SECONDS = 120.0
 
 
-def _run(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+def _run(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = True) -> None:
     import uvicorn
 
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": access_log,
+        "proxy_headers": False,
+    }
+    if workers > 1:
+        # Each worker process builds its own app from the same POLICYKB_* environment (uvicorn needs an
+        # import string to start workers); the settings were validated above, in this process. A worker's
+        # start-up (segmenter dictionary, vocabularies) can hold the GIL for seconds, so the supervisor's
+        # health ping gets a generous deadline instead of killing workers that are still starting.
+        uvicorn.run(
+            "search_api.app:create_app",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            **common,
+        )
+        return
     from search_api.app import create_app
 
-    app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, workers=workers, log_level="info", proxy_headers=False)
+    uvicorn.run(create_app(settings), **common)
 
 
 def load_demo_data(store: Store, backend: BaseSearchBackend) -> str:
@@ -58,6 +79,10 @@ def register(app: typer.Typer) -> None:
     def serve_command(
         host: str = typer.Option("127.0.0.1", "--host", help="address to bind (0.0.0.0 for all)"),
         port: int = typer.Option(8000, "--port", min=1, max=65535),
+        workers: int = typer.Option(
+            1, "--workers", min=1, max=64, help="worker processes (e.g. one per core; 1 = in this process)"
+        ),
+        access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="log every request"),
     ) -> None:
         """启动检索服务 / serve the API and the web pages with the POLICYKB_* settings."""
         try:
@@ -65,8 +90,10 @@ def register(app: typer.Typer) -> None:
         except KBError as exc:
             console.print(f"[red]{exc.message_zh}[/red]: {exc}")
             raise typer.Exit(2) from exc
-        console.print(f"policykb: http://{host}:{port}/  (backend {settings.search_backend})")
-        _run(settings, host, port)
+        console.print(
+            f"policykb: http://{host}:{port}/  (backend {settings.search_backend}, {workers} worker(s))"
+        )
+        _run(settings, host, port, workers=workers, access_log=access_log)
 
     @app.command("demo")
     def demo_command(

@@ -36,3 +36,63 @@ def test_demo_loads_idempotently_and_serves_search(tmp_path: Path) -> None:
         "/api/qa/search", params={"q": "稳岗返还要自己申请吗"}, headers={"X-API-Key": key.group(1)}
     )
     assert qa.status_code == 200 and qa.json()["answers"]
+
+
+def _workers(pid: int) -> list[int]:
+    """The uvicorn worker processes of a supervisor (spawned children, not multiprocessing's tracker)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    children = [int(p) for p in path.read_text().split()] if path.exists() else []
+    workers = []
+    for child in children:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+            workers.append(child)
+    return workers
+
+
+def test_serve_with_two_workers_answers_from_both(tmp_path: Path) -> None:
+    """``serve --workers 2``: a supervisor and two worker processes, each building its app from POLICYKB_*."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    assert CliRunner().invoke(cli, ["demo", "--load-only", "--data-dir", str(tmp_path)]).exit_code == 0
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "POLICYKB_DATA_DIR": str(tmp_path), "POLICYKB_SEARCH_BACKEND": "sqlite"}
+    env.pop("POLICYKB_DATABASE_URL", None)
+    log = (tmp_path / "serve.log").open("wb")
+    command = [sys.executable, "-m", "search_api.cli.main", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 180
+        workers: list[int] = []
+        while time.monotonic() < deadline and server.poll() is None:
+            workers = _workers(server.pid)
+            try:
+                url = f"http://127.0.0.1:{port}/api/search"
+                response = httpx.get(url, params={"q": "稳岗返还"}, timeout=5, trust_env=False)
+            except httpx.HTTPError:
+                time.sleep(0.5)
+                continue
+            assert response.status_code == 200
+            assert response.json()["hits"][0]["provenance"]["source"] == "demo"
+            if len(workers) == 2:
+                break
+            time.sleep(0.5)
+        log_text = (tmp_path / "serve.log").read_text(errors="replace")
+        assert server.poll() is None, log_text
+        assert len(workers) == 2, log_text
+        assert "died" not in log_text, log_text  # no worker killed by the supervisor while starting
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
