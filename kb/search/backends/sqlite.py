@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ from sqlalchemy.engine import make_url
 from kb.errors import QueryError, SearchUnavailableError
 from kb.search.backends.sqlite_compiler import SqliteQueryCompiler, SqlQuery
 from kb.search.backends.sqlite_index import SqliteIndex
-from kb.search.backends.sqlite_schema import LAYOUTS, META_DDL, table
+from kb.search.backends.sqlite_schema import LAYOUTS, META_DDL, SEARCH_LAYOUT, table, unpack
 from kb.search.base import HIT_KINDS, BaseQueryCompiler, BaseResults, BaseSearchBackend, IndexKind
 from kb.search.highlight import MARK_END, MARK_START, highlight, lead
 from kb.search.ranking import recency_factor, validity_factor
@@ -46,6 +49,8 @@ TITLE_KEYS: dict[IndexKind, str] = {
 }
 SNIPPET_TOKENS = 48
 BUSY_TIMEOUT_MS = 10_000
+#: Read connections are kept per thread; these apply to each (page cache in KiB when negative, bytes mapped).
+READ_PRAGMAS = ("cache_size = -32768", "mmap_size = 268435456", "temp_store = MEMORY")
 
 
 def database_path(settings: Settings) -> Path:
@@ -56,8 +61,17 @@ def database_path(settings: Settings) -> Path:
     return settings.data_dir / "search.db"
 
 
+@lru_cache(maxsize=4096)
+def _recency_of(published: str, today: date) -> float:
+    return recency_factor(date.fromisoformat(published), today)
+
+
 def _recency(published: str | None) -> float:
-    return recency_factor(date.fromisoformat(published) if published else None)
+    return _recency_of(published, date.today()) if published else recency_factor(None)
+
+
+class LayoutError(SearchUnavailableError):
+    """The live index was built by an older version of the embedded backend."""
 
 
 class SqliteResults(BaseResults):
@@ -121,7 +135,7 @@ class SqliteResults(BaseResults):
 
 
 class SqliteSearchBackend(BaseSearchBackend):
-    """SQLite FTS5 backend; every call opens its own connection (cheap, thread-safe)."""
+    """SQLite FTS5 backend; reads reuse one connection per thread, writes open their own."""
 
     name = "sqlite"
     index_class = SqliteIndex
@@ -132,6 +146,10 @@ class SqliteSearchBackend(BaseSearchBackend):
         super().__init__(settings, **kwargs)
         self.path = database_path(settings)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._layouts: dict[str, int | None] = {}
         with self.write() as conn:
             for statement in META_DDL.split(";"):
                 if statement.strip():
@@ -139,26 +157,73 @@ class SqliteSearchBackend(BaseSearchBackend):
 
     def _open(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise SearchUnavailableError(f"cannot open search database {self.path}: {exc}") from exc
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.create_function("pk_validity", 1, validity_factor, deterministic=True)
         conn.create_function("pk_recency", 1, _recency)
+        conn.create_function("pk_unzip", 1, unpack, deterministic=True)
         return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (a new one after a fork: connections do not cross processes)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            return conn
+        conn = self._open()
+        for pragma in READ_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+        self._local.conn, self._local.pid = conn, os.getpid()
+        with self._readers_lock:
+            self._readers.append(conn)
+        return conn
+
+    def _discard_reader(self, conn: sqlite3.Connection) -> None:
+        self._local.conn = None
+        with self._readers_lock:
+            if conn in self._readers:
+                self._readers.remove(conn)
+        conn.close()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A connection inside one read transaction: the alias and the tables it names stay consistent."""
-        conn = self._open()
+        conn = self._reader()
         try:
             conn.execute("BEGIN")
             yield conn
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
+            self._discard_reader(conn)
             raise SearchUnavailableError(f"search database {self.path} is unavailable: {exc}") from exc
-        finally:
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for conn in readers:
             conn.close()
+        self._local = threading.local()
+
+    def check_layout(self, conn: sqlite3.Connection, version: str) -> None:
+        """Refuse a version built by another table layout, with what to do about it."""
+        if version not in self._layouts:
+            row = conn.execute("SELECT layout FROM search_layouts WHERE version = ?", (version,)).fetchone()
+            self._layouts[version] = int(row[0]) if row else None
+        layout = self._layouts[version]
+        if layout != SEARCH_LAYOUT:
+            built = f"layout {layout}" if layout else "the first table layout"
+            raise LayoutError(
+                f"the search index {version} in {self.path} was built with {built}; this version reads "
+                f"layout {SEARCH_LAYOUT}: run `policykb reindex` to rebuild it",
+                message_zh="检索索引需要重建，请运行 policykb reindex",
+            )
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -189,7 +254,8 @@ class SqliteSearchBackend(BaseSearchBackend):
             ).fetchone()
             if row is None:
                 return empty
-            names = {p: table(row[0], p) for p in ("docs", "fts")}
+            self.check_layout(conn, row[0])
+            names = {p: table(row[0], p) for p in ("docs", "fts", "bigrams")}
             if compiler.kind is IndexKind.POLICIES:
                 names |= {p: table(row[0], p) for p in ("clauses", "clauses_fts")}
             try:
@@ -218,11 +284,19 @@ class SqliteSearchBackend(BaseSearchBackend):
             sq.params,
         )
         joined = f"temp.pk_hits h JOIN {docs} d ON d.id = h.id"
-        rows = conn.execute(
-            f"SELECT d.id, h.score AS score, d.data, d.body FROM {joined} ORDER BY {sq.order_by} "
-            "LIMIT ? OFFSET ?",
+        # Page first, then read the display columns of the page only (not of every candidate).
+        page = conn.execute(
+            f"SELECT d.id, h.score AS score FROM {joined} ORDER BY {sq.order_by} LIMIT ? OFFSET ?",
             (sq.limit, sq.offset),
         ).fetchall()
+        shown = {
+            r[0]: (r[1], unpack(r[2]) or "")
+            for r in conn.execute(
+                f"SELECT id, data, body FROM {docs} WHERE id IN ({', '.join('?' for _ in page)})",
+                [r[0] for r in page],
+            )
+        }
+        rows = [(doc_id, score, *shown[doc_id]) for doc_id, score in page]
         (total,) = conn.execute("SELECT count(*) FROM temp.pk_hits").fetchone()
         facets: dict[str, list[tuple[Any, int]]] = {}
         for name in sq.facets:
@@ -258,30 +332,36 @@ class SqliteSearchBackend(BaseSearchBackend):
     def _clauses(
         self, conn: sqlite3.Connection, sq: SqlQuery, names: dict[str, str], ids: list[int]
     ) -> dict[int, ClauseHit]:
-        clauses = names["clauses"]
+        """The clause shown under each policy of the page: the asked-for number, else the best match."""
+        clauses, docs = names["clauses"], names["docs"]
         in_ids = ", ".join("?" for _ in ids)
-        found: dict[int, ClauseHit] = {}
-        marked: dict[int, str] = {}
-        if sq.clause_match:
-            marked = self._matching_clauses(conn, sq.clause_match, names, ids)
-        cols = "id, policy_id, number, sub_number, label, text, text_seg"
         if sq.clause_number is not None:
-            rows = conn.execute(
-                f"SELECT {cols} FROM {clauses} WHERE policy_id IN ({in_ids}) AND number = ? "
+            chosen = conn.execute(
+                f"SELECT policy_id, id FROM {clauses} WHERE policy_id IN ({in_ids}) AND number = ? "
                 "AND sub_number IS ? ORDER BY position",
                 (*ids, sq.clause_number, sq.clause_sub_number),
             ).fetchall()
-        elif marked:
-            order = {clause_id: rank for rank, clause_id in enumerate(marked)}
-            rows = conn.execute(
-                f"SELECT {cols} FROM {clauses} WHERE id IN ({', '.join('?' for _ in marked)})", tuple(marked)
-            ).fetchall()
-            rows.sort(key=lambda r: order[r[0]])
+        elif sq.clause_match:
+            chosen = self._best_clauses(conn, sq.clause_match, names, ids)
         else:
-            rows = []
+            chosen = []
+        first: dict[int, int] = {}
+        for policy_id, clause_id in chosen:
+            first.setdefault(policy_id, clause_id)
+        if not first:
+            return {}
+        rows = conn.execute(
+            f"""SELECT c.id, c.policy_id, c.number, c.sub_number, c.label,
+                COALESCE(pk_unzip(c.text), substr(pk_unzip(d.body), c.start + 1, c.stop - c.start)),
+                COALESCE(pk_unzip(c.text_seg),
+                         substr(pk_unzip(d.body_seg), c.seg_start + 1, c.seg_stop - c.seg_start))
+                FROM {clauses} c JOIN {docs} d ON d.id = c.policy_id
+                WHERE c.id IN ({", ".join("?" for _ in first)})""",
+            tuple(first.values()),
+        ).fetchall()
+        marked = self._marked_clauses(conn, sq.clause_match, names, list(first.values()))
+        found: dict[int, ClauseHit] = {}
         for clause_id, policy_id, number, sub, label, text, text_seg in rows:
-            if policy_id in found:
-                continue
             found[policy_id] = ClauseHit(
                 number=number,
                 sub_number=sub,
@@ -292,35 +372,51 @@ class SqliteSearchBackend(BaseSearchBackend):
         return found
 
     @staticmethod
-    def _matching_clauses(
+    def _best_clauses(
         conn: sqlite3.Connection, clause_match: str, names: dict[str, str], ids: list[int]
-    ) -> dict[int, str]:
-        """Clauses of the page's policies that match, best bm25 first, with their marked text.
+    ) -> list[tuple[int, int]]:
+        """(policy id, clause id) of the best-matching clause (bm25, then clause id) of each page policy.
 
         FTS5 cannot combine MATCH with ``rowid IN (subquery)`` cheaply: it scores every matching clause of
         the corpus first (tens of thousands for common words). A policy's clauses are written together, so
         their ids form a narrow range; a MATCH restricted to each range only visits that policy's clauses.
         """
         clauses, clauses_fts = names["clauses"], names["clauses_fts"]
-        in_ids = ", ".join("?" for _ in ids)
         ranges = conn.execute(
             f"SELECT policy_id, MIN(id), MAX(id) FROM {clauses} "
-            f"WHERE policy_id IN ({in_ids}) GROUP BY policy_id",
+            f"WHERE policy_id IN ({', '.join('?' for _ in ids)}) GROUP BY policy_id",
             tuple(ids),
         ).fetchall()
         sql = (
-            f"SELECT c.id, highlight({clauses_fts}, 0, ?, ?), bm25({clauses_fts}) FROM {clauses_fts} "
-            f"JOIN {clauses} c ON c.id = {clauses_fts}.rowid WHERE {clauses_fts} MATCH ? "
-            f"AND {clauses_fts}.rowid BETWEEN ? AND ? AND c.policy_id = ?"
+            f"SELECT c.id FROM {clauses_fts} JOIN {clauses} c ON c.id = {clauses_fts}.rowid "
+            f"WHERE {clauses_fts} MATCH ? AND {clauses_fts}.rowid BETWEEN ? AND ? AND c.policy_id = ? "
+            f"ORDER BY bm25({clauses_fts}), c.id LIMIT 1"
         )
-        scored: list[tuple[float, int, str]] = []
+        best: list[tuple[int, int]] = []
         for policy_id, low, high in ranges:
-            for clause_id, text, score in conn.execute(
-                sql, (MARK_START, MARK_END, clause_match, low, high, policy_id)
-            ):
-                scored.append((score, clause_id, text))
-        scored.sort()
-        return {clause_id: text for _, clause_id, text in scored}
+            row = conn.execute(sql, (clause_match, low, high, policy_id)).fetchone()
+            if row is not None:
+                best.append((policy_id, row[0]))
+        return best
+
+    @staticmethod
+    def _marked_clauses(
+        conn: sqlite3.Connection, clause_match: str | None, names: dict[str, str], clause_ids: list[int]
+    ) -> dict[int, str]:
+        """The marked (highlight()) text of those clauses that match."""
+        if not clause_match:
+            return {}
+        clauses_fts = names["clauses_fts"]
+        sql = (
+            f"SELECT highlight({clauses_fts}, 0, ?, ?) FROM {clauses_fts} "
+            f"WHERE {clauses_fts} MATCH ? AND rowid = ?"
+        )
+        marked: dict[int, str] = {}
+        for clause_id in clause_ids:
+            row = conn.execute(sql, (MARK_START, MARK_END, clause_match, clause_id)).fetchone()
+            if row is not None:
+                marked[clause_id] = row[0]
+        return marked
 
     def suggest(self, prefix: str, size: int = 10) -> list[str]:
         prefix = prefix.strip()

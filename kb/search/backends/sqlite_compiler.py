@@ -38,7 +38,7 @@ def columns_expr(columns: tuple[str, ...], body: str) -> str:
 
 @dataclass
 class SqlQuery:
-    """SQL templates ({docs}, {fts}, {clauses}, {clauses_fts} are filled with the live version's tables)."""
+    """SQL templates ({docs}, {fts}, {bigrams}, {clauses}, {clauses_fts}: the live version's tables)."""
 
     candidates: str  # the WITH list, ending in cand(id, score)
     where: list[str]
@@ -98,10 +98,11 @@ class SqliteQueryCompiler(BaseQueryCompiler):
         self._params[name] = value
         return f":{name}"
 
-    def _fts_part(self, match: str, weight: float, layout: FtsLayout) -> str:
+    def _fts_part(self, match: str, weight: float, layout: FtsLayout, *, bigrams: bool = False) -> str:
+        fts = "{bigrams}" if bigrams else "{fts}"
         return (
-            f"SELECT rowid AS id, -bm25({{fts}}, {layout.weight_args()}) * {weight:g} AS score "
-            f"FROM {{fts}} WHERE {{fts}} MATCH {self._param(match)}"
+            f"SELECT rowid AS id, -bm25({fts}, {layout.weight_args(bigrams)}) * {weight:g} AS score "
+            f"FROM {fts} WHERE {fts} MATCH {self._param(match)}"
         )
 
     def _required_parts(self, layout: FtsLayout) -> list[str]:
@@ -118,7 +119,7 @@ class SqliteQueryCompiler(BaseQueryCompiler):
                 )
         grams = [fts_string(g) for g in parsed.bigrams if _searchable(g)]
         if grams and layout.bigram_columns:
-            parts.append(self._fts_part(columns_expr(layout.bigram_columns, " OR ".join(grams)), 1.0, layout))
+            parts.append(self._fts_part(" OR ".join(grams), 1.0, layout, bigrams=True))
         for phrase in parsed.phrases:
             if _searchable(phrase):
                 expr = columns_expr(layout.word_columns, fts_string(segment(phrase)))

@@ -9,7 +9,16 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import SearchError
-from kb.search.backends.sqlite_schema import LAYOUTS, VERSION_NAME, create_ddl, drop_ddl, table
+from kb.search.backends.sqlite_schema import (
+    LAYOUTS,
+    SEARCH_LAYOUT,
+    VERSION_NAME,
+    create_ddl,
+    drop_ddl,
+    pack,
+    table,
+    unpack,
+)
 from kb.search.base import BaseIndex, BulkFailure, BulkReport, Document, IndexKind
 from kb.search.documents import GlossaryDocument, PolicyDocument, QADocument
 
@@ -89,6 +98,9 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
                 "INSERT INTO search_versions(version, kind, number) VALUES (?, ?, ?)",
                 (version, self.kind.value, number),
             )
+            conn.execute(
+                "INSERT INTO search_layouts(version, layout) VALUES (?, ?)", (version, SEARCH_LAYOUT)
+            )
         return version
 
     def swap_alias(self, version: str) -> None:
@@ -108,6 +120,7 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
             for statement in drop_ddl(self.kind, version):
                 conn.execute(statement)
             conn.execute("DELETE FROM search_versions WHERE version = ?", (version,))
+            conn.execute("DELETE FROM search_layouts WHERE version = ?", (version,))
 
     def _check(self, version: str) -> None:
         match = VERSION_NAME.match(version)
@@ -116,8 +129,11 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
 
     def _target(self, version: str | None) -> str:
         if version is None:
-            return self.ensure()
-        self._check(version)
+            version = self.ensure()
+        else:
+            self._check(version)
+        with self.backend.connect() as conn:
+            self.backend.check_layout(conn, version)
         return version
 
     def count(self, *, version: str | None = None) -> int:
@@ -182,53 +198,91 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
         return report
 
     def _remove(self, conn: sqlite3.Connection, version: str, doc_id: int) -> None:
-        conn.execute(f"DELETE FROM {table(version, 'fts')} WHERE rowid = ?", (doc_id,))
-        conn.execute(f"DELETE FROM {table(version, 'docs')} WHERE id = ?", (doc_id,))
+        layout = LAYOUTS[self.kind]
+        docs, fts = table(version, "docs"), table(version, "fts")
+        columns = ", ".join(layout.word_columns)
+        old = conn.execute(f"SELECT {columns} FROM {docs} WHERE id = ?", (doc_id,)).fetchone()
+        if old is None:
+            return
+        # External-content and contentless FTS5 tables need the old values to delete their postings.
+        words = {c: unpack(v) for c, v in zip(layout.word_columns, old, strict=True)}
+        marks = ", ".join("?" for _ in layout.word_columns)
+        conn.execute(
+            f"INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', ?, {marks})",
+            (doc_id, *words.values()),
+        )
+        if layout.bigram_columns:
+            bigrams = table(version, "bigrams")
+            conn.execute(
+                f"INSERT INTO {bigrams}({bigrams}, rowid, {', '.join(layout.bigram_columns)}) "
+                f"VALUES ('delete', ?, {', '.join('?' for _ in layout.bigram_columns)})",
+                (doc_id, *layout.bigram_values(words)),
+            )
         if self.kind is IndexKind.POLICIES:
             clauses, clauses_fts = table(version, "clauses"), table(version, "clauses_fts")
-            # External-content FTS5 needs the old values to delete its postings.
-            old = conn.execute(
-                f"SELECT id, text_seg FROM {clauses} WHERE policy_id = ?", (doc_id,)
+            old_clauses = conn.execute(
+                f"SELECT t.id, t.text_seg FROM {table(version, 'clause_text')} t "
+                f"WHERE t.id IN (SELECT id FROM {clauses} WHERE policy_id = ?)",
+                (doc_id,),
             ).fetchall()
             conn.executemany(
-                f"INSERT INTO {clauses_fts}({clauses_fts}, rowid, text_seg) VALUES ('delete', ?, ?)", old
+                f"INSERT INTO {clauses_fts}({clauses_fts}, rowid, text_seg) VALUES ('delete', ?, ?)",
+                old_clauses,
             )
             conn.execute(f"DELETE FROM {clauses} WHERE policy_id = ?", (doc_id,))
+        conn.execute(f"DELETE FROM {docs} WHERE id = ?", (doc_id,))
 
     def _insert(self, conn: sqlite3.Connection, version: str, doc: Document) -> None:
         layout = LAYOUTS[self.kind]
         data = doc.model_dump_json(include=DISPLAY_FIELDS[self.kind])
-        values = [getattr(doc, c) for c in layout.columns]
-        placeholders = ", ".join("?" for _ in values)
-        columns = ", ".join(layout.columns)
+        words: dict[str, str | None] = {c: getattr(doc, c) for c in layout.word_columns}
+        columns = ", ".join(layout.word_columns)
+        marks = ", ".join("?" for _ in layout.word_columns)
         conn.execute(
-            f"INSERT INTO {table(version, 'fts')}(rowid, {columns}) VALUES (?, {placeholders})",
-            (doc.id, *values),
+            f"INSERT INTO {table(version, 'fts')}(rowid, {columns}) VALUES (?, {marks})",
+            (doc.id, *words.values()),
         )
+        if layout.bigram_columns:
+            conn.execute(
+                f"INSERT INTO {table(version, 'bigrams')}(rowid, {', '.join(layout.bigram_columns)}) "
+                f"VALUES (?, {', '.join('?' for _ in layout.bigram_columns)})",
+                (doc.id, *layout.bigram_values(words)),
+            )
+        packed = [pack(v or "") for v in words.values()]
         if isinstance(doc, PolicyDocument):
-            self._insert_policy(conn, version, doc, data)
+            self._insert_policy(conn, version, doc, data, columns, packed)
         elif isinstance(doc, QADocument):
             conn.execute(
-                f"INSERT INTO {table(version, 'docs')}(id, data, body, status, source) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (doc.id, data, doc.answer, doc.status, doc.source),
+                f"INSERT INTO {table(version, 'docs')}(id, data, body, status, source, {columns}) "
+                f"VALUES (?, ?, ?, ?, ?, {marks})",
+                (doc.id, data, pack(doc.answer), doc.status, doc.source, *packed),
             )
         else:
+            assert isinstance(doc, GlossaryDocument)
             conn.execute(
-                f"INSERT INTO {table(version, 'docs')}(id, data, body, term) VALUES (?, ?, ?, ?)",
-                (doc.id, data, doc.definition, doc.term),
+                f"INSERT INTO {table(version, 'docs')}(id, data, body, term, {columns}) "
+                f"VALUES (?, ?, ?, ?, {marks})",
+                (doc.id, data, pack(doc.definition), doc.term, *packed),
             )
 
-    def _insert_policy(self, conn: sqlite3.Connection, version: str, doc: PolicyDocument, data: str) -> None:
+    def _insert_policy(
+        self,
+        conn: sqlite3.Connection,
+        version: str,
+        doc: PolicyDocument,
+        data: str,
+        columns: str,
+        packed: list[bytes | None],
+    ) -> None:
         conn.execute(
             f"""INSERT INTO {table(version, "docs")}(id, data, body, title, source, doc_number_key,
                 document_type, validity, year, publish_date, region, issuing_bodies, subject_category,
-                audiences, interpretation_ids)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                audiences, interpretation_ids, {columns})
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {", ".join("?" for _ in packed)})""",
             (
                 doc.id,
                 data,
-                doc.body,
+                pack(doc.body),
                 doc.title,
                 doc.source,
                 doc.doc_number_key,
@@ -241,24 +295,48 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
                 json.dumps(doc.subject_category, ensure_ascii=False),
                 json.dumps(doc.audiences, ensure_ascii=False),
                 json.dumps(doc.interpretation_ids),
+                *packed,
             ),
         )
         clauses, clauses_fts = table(version, "clauses"), table(version, "clauses_fts")
-        for position, clause in enumerate(doc.clauses):
+        for position, (clause, cut) in enumerate(zip(doc.clauses, clause_offsets(doc), strict=True)):
+            explicit = cut is None
+            start, stop, seg_start, seg_stop = cut or (None, None, None, None)
             cursor = conn.execute(
-                f"""INSERT INTO {clauses}(policy_id, position, number, sub_number, label, text, text_seg)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                f"""INSERT INTO {clauses}(policy_id, position, number, sub_number, label, start, stop,
+                    seg_start, seg_stop, text, text_seg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     doc.id,
                     position,
                     clause.number,
                     clause.sub_number,
                     clause.label,
-                    clause.text,
-                    clause.text_seg,
+                    start,
+                    stop,
+                    seg_start,
+                    seg_stop,
+                    pack(clause.text) if explicit else None,
+                    pack(clause.text_seg) if explicit else None,
                 ),
             )
             conn.execute(
                 f"INSERT INTO {clauses_fts}(rowid, text_seg) VALUES (?, ?)",
                 (cursor.lastrowid, clause.text_seg),
             )
+
+
+def clause_offsets(doc: PolicyDocument) -> list[tuple[int, int, int, int] | None]:
+    """Per clause, (start, stop) in the body and (seg_start, seg_stop) in the segmented body, or None when
+    the clause text (or its segmented text) is not that piece of the body: it is then stored itself."""
+    out: list[tuple[int, int, int, int] | None] = []
+    cursor = seg_cursor = 0
+    for clause in doc.clauses:
+        start = doc.body.find(clause.text, cursor) if clause.text else -1
+        seg_start = doc.body_seg.find(clause.text_seg, seg_cursor) if clause.text_seg else -1
+        if start < 0 or seg_start < 0:
+            out.append(None)
+            continue
+        stop, seg_stop = start + len(clause.text), seg_start + len(clause.text_seg)
+        out.append((start, stop, seg_start, seg_stop))
+        cursor, seg_cursor = stop, seg_stop
+    return out
