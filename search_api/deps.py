@@ -119,9 +119,26 @@ def get_qa_matcher(
     settings: SettingsDep,
     understanding: Annotated[QueryUnderstanding, Depends(get_understanding)],
 ) -> QAMatcher:
-    """The calibrated hotline Q&A matcher over the current query understanding and Q&A word rarity."""
-    rarity: QARarityCache = request.app.state.qa_rarity
-    return QAMatcher(backend, understanding, threshold=settings.qa_confidence_threshold, rarity=rarity.get())
+    """The calibrated hotline Q&A matcher over the current query understanding and Q&A word rarity.
+
+    Built once and reused until the understanding or the rarity is rebuilt (a store revision): building it
+    per request read the calibration file every time.
+    """
+    state = request.app.state
+    rarity_cache: QARarityCache = state.qa_rarity
+    rarity = rarity_cache.get()
+    wanted = settings.qa_confidence_threshold
+    matcher: QAMatcher | None = getattr(state, "qa_lookup_matcher", None)
+    if (
+        matcher is None
+        or matcher.backend is not backend
+        or matcher.understanding is not understanding
+        or matcher.rarity is not rarity
+        or (wanted is not None and matcher.threshold != wanted)
+    ):
+        matcher = QAMatcher(backend, understanding, threshold=wanted, rarity=rarity)
+        state.qa_lookup_matcher = matcher
+    return matcher
 
 
 UnderstandingDep = Annotated[QueryUnderstanding, Depends(get_understanding)]

@@ -40,6 +40,47 @@ class WordRarity:
         return math.log((len(self._texts) + 1) / (df + 1)) + 0.1
 
 
+class PreparedQuestion:
+    """A caller's question analysed once: its content words, their weights and its character bigrams.
+
+    The matcher scores one question against ~20 candidates and their alternative phrasings; segmenting and
+    normalizing the question again for each of them was most of the confidence cost.
+    """
+
+    def __init__(self, question: str, rarity: WordRarity | None = None) -> None:
+        words = content_words(question)
+        self.weights = {w: len(w) * (rarity.weight(w) if rarity else 1.0) for w in words}
+        self.total = sum(self.weights.values())
+        self.bigrams = set(analyzers.cjk_bigrams(analyzers.normalize(question)))
+
+    def coverage(self, asked: str, answered: str) -> float:
+        """Weighted share of the content words in the (normalized) candidate question or answer."""
+        if not self.weights:
+            return 0.0
+        found = 0.0
+        for word, weight in self.weights.items():
+            if word in asked:
+                found += weight
+            elif word in answered:
+                found += ANSWER_CREDIT * weight
+        return found / self.total if self.total else 0.0
+
+    def bigram_overlap(self, candidate_question: str) -> float:
+        """Share of the question's bigrams that also occur in the candidate question."""
+        if not self.bigrams:
+            return 0.0
+        theirs = set(analyzers.cjk_bigrams(analyzers.normalize(candidate_question)))
+        return len(self.bigrams & theirs) / len(self.bigrams)
+
+    def confidence(self, candidate_question: str, answered: str) -> float:
+        """0-1, as ``confidence``; ``answered`` is the candidate answer already normalized."""
+        asked = analyzers.normalize(candidate_question)
+        value = WORD_SHARE * self.coverage(asked, answered) + (1 - WORD_SHARE) * (
+            self.bigram_overlap(candidate_question)
+        )
+        return max(0.0, min(1.0, value))
+
+
 def coverage(
     question: str, candidate_question: str, candidate_answer: str, rarity: WordRarity | None = None
 ) -> float:
@@ -47,48 +88,36 @@ def coverage(
 
     Words weigh by length, times their rarity among the Q&A when ``rarity`` is given.
     """
-    words = content_words(question)
-    if not words:
-        return 0.0
-    asked = analyzers.normalize(candidate_question)
-    answered = analyzers.normalize(candidate_answer)
-    weights = {w: len(w) * (rarity.weight(w) if rarity else 1.0) for w in words}
-    total = sum(weights.values())
-    found = 0.0
-    for word, weight in weights.items():
-        if word in asked:
-            found += weight
-        elif word in answered:
-            found += ANSWER_CREDIT * weight
-    return found / total if total else 0.0
+    prepared = PreparedQuestion(question, rarity)
+    return prepared.coverage(analyzers.normalize(candidate_question), analyzers.normalize(candidate_answer))
 
 
 def bigram_overlap(question: str, candidate_question: str) -> float:
     """Share of the question's character bigrams that also occur in the candidate question (0-1)."""
-    mine = set(analyzers.cjk_bigrams(analyzers.normalize(question)))
-    if not mine:
-        return 0.0
-    theirs = set(analyzers.cjk_bigrams(analyzers.normalize(candidate_question)))
-    return len(mine & theirs) / len(mine)
+    return PreparedQuestion(question).bigram_overlap(candidate_question)
 
 
 def confidence(
     question: str, candidate_question: str, candidate_answer: str, rarity: WordRarity | None = None
 ) -> float:
     """0-1: how well the candidate Q&A covers the question."""
-    value = WORD_SHARE * coverage(question, candidate_question, candidate_answer, rarity) + (
-        1 - WORD_SHARE
-    ) * (bigram_overlap(question, candidate_question))
-    return max(0.0, min(1.0, value))
+    prepared = PreparedQuestion(question, rarity)
+    return prepared.confidence(candidate_question, analyzers.normalize(candidate_answer))
 
 
 def best_phrasing_confidence(
-    question: str, phrasings: Iterable[str], candidate_answer: str, rarity: WordRarity | None = None
+    question: str | PreparedQuestion,
+    phrasings: Iterable[str],
+    candidate_answer: str,
+    rarity: WordRarity | None = None,
 ) -> float:
     """Confidence against the Q&A's best-matching phrasing: its question or one of its alternatives.
 
     A caller who words the question exactly like an alternative phrasing is as well answered as one who
     words it like the main question; scoring only the main question would call that a weak match.
+    ``question`` may be a PreparedQuestion (then ``rarity`` is the one it was prepared with).
     """
-    scores = [confidence(question, p, candidate_answer, rarity) for p in phrasings if p.strip()]
+    prepared = question if isinstance(question, PreparedQuestion) else PreparedQuestion(question, rarity)
+    answered = analyzers.normalize(candidate_answer)
+    scores = [prepared.confidence(p, answered) for p in phrasings if p.strip()]
     return max(scores, default=0.0)

