@@ -68,6 +68,7 @@ def bench(
     seg_stride: Annotated[int, typer.Option(min=1, help="segmentation bound over every N-th text")] = 1,
     parallel_limit: Annotated[int | None, typer.Option(min=1, help="policies/Q&A in the worker test")] = None,
     parallel_backends: Annotated[str, typer.Option(help="backends of the worker test")] = "sqlite",
+    api_workers: Annotated[int, typer.Option(min=1, help="worker processes of the API under test")] = 2,
 ) -> None:
     """基准测试 / benchmark: segmentation bound, indexing, API vs engine latency, scale, memory."""
     cfg = BenchConfig(
@@ -88,6 +89,7 @@ def bench(
         seg_stride=seg_stride,
         parallel_limit=parallel_limit,
         parallel_backends=_names(parallel_backends),
+        api_workers=api_workers,
     )
     if not all(h in cfg.opensearch_url for h in ("127.0.0.1",)):
         raise typer.BadParameter(

@@ -139,6 +139,7 @@ def print_report(result: dict[str, Any], console: Console | None = None) -> None
     for col in (
         "corpus",
         "backend",
+        "API workers",
         "RSS rest MB",
         "RSS peak MB",
         "index MB",
@@ -211,6 +212,7 @@ def print_report(result: dict[str, Any], console: Console | None = None) -> None
             mem.add_row(
                 name,
                 backend,
+                _f(latency.get("api_workers", 1)),
                 _f(latency.get("rss_rest_mb")),
                 _f(latency.get("rss_load_peak_mb")),
                 _f(entry["index_bytes"] / 1e6),

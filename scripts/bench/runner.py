@@ -47,6 +47,7 @@ class BenchConfig(BaseModel):
     seg_stride: int = Field(default=1, ge=1, description="segment every N-th text for the bound")
     parallel_limit: int | None = Field(default=None, ge=1, description="policies and Q&A in the worker test")
     parallel_backends: list[str] = ["sqlite"]
+    api_workers: int = Field(default=2, ge=1, description="`policykb serve --workers` of the API under test")
     reuse: list[str] = Field(default_factory=list, description="corpora whose store an earlier run loaded")
 
 
@@ -145,7 +146,12 @@ def measure_latency(
 ) -> dict[str, Any]:
     """API and engine runs at each concurrency, the same mix for both, RSS sampled during API load."""
     items = query_mix(max(cfg.requests, 50))
-    out: dict[str, Any] = {"rss_rest_mb": server.rss_mb(), "levels": {}}
+    out: dict[str, Any] = {
+        "api_workers": server.workers,
+        "rss_rest_mb": server.rss_mb(),
+        "rss_rest_total_mb": server.rss_total_mb(),
+        "levels": {},
+    }
     peak = 0.0
     for clients in levels:
         spec = {
@@ -175,6 +181,7 @@ def measure_latency(
         out["levels"][str(clients)] = {"api": api, "engine": engine, "api_engine_ratio": ratios}
     out["rss_load_peak_mb"] = peak
     out["rss_after_mb"] = server.rss_mb()
+    out["rss_after_total_mb"] = server.rss_total_mb()
     return out
 
 
@@ -306,7 +313,8 @@ def bench_corpus(name: str, cfg: BenchConfig, log: Any, checkpoint: Any = None) 
             entry["index_to_raw"] = ratio(index_bytes, raw_bytes)
             log(f"[{name}/{backend}] latency")
             key = _agent_key(settings)
-            with ApiServer(_env(settings), corpus_dir / f"api-{backend}.log") as server:
+            log_path = corpus_dir / f"api-{backend}.log"
+            with ApiServer(_env(settings), log_path, workers=cfg.api_workers) as server:
                 entry["latency"] = measure_latency(
                     server,
                     _env(settings),
