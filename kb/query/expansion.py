@@ -2,14 +2,16 @@
 
 Expansion happens on the query, never in the index, so editing the data files changes results without a
 reindex and in the same way on every backend. ``SynonymExpander.maybe_reload`` re-reads the files when
-their modification time changes.
+their modification time changes (looked at no more than once per ``RELOAD_CHECK_SECONDS`` from ``expand``).
 """
 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from time import monotonic
 
 import analyzers
 import synonyms
@@ -21,6 +23,8 @@ ABBREVIATION_WEIGHT = 0.6
 #: Words shorter than this are not looked up inside longer query words (避免 "保" matching everywhere).
 MIN_WORD_CHARS = 2
 MAX_EXPANSIONS = 12
+#: ``expand`` stat()s the data files at most this often (it was 4 % of a search call on every query).
+RELOAD_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class SynonymExpander:
         self.data_dir = data_dir or loader.DATA_DIR
         self._stamp: tuple[float, ...] = ()
         self._rules: dict[str, list[tuple[str, float, str]]] = {}
+        #: Rule words by first character with their rank in the longest-first order that expand walks.
+        self._by_first: dict[str, list[tuple[int, str]]] = {}
+        self._checked_at = -1e9
         self.maybe_reload()
 
     def _files(self) -> list[Path]:
@@ -59,12 +66,17 @@ class SynonymExpander:
 
     def maybe_reload(self) -> bool:
         """Re-read synonyms.txt and glossary.tsv if either changed; True when it did."""
+        self._checked_at = monotonic()
         stamp = self._current_stamp()
         if stamp == self._stamp:
             return False
         if self._stamp:
             _reload_loader()
-        self._rules = self._build()
+        rules = self._build()
+        by_first: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
+        for rank, word in enumerate(sorted(rules, key=len, reverse=True)):
+            by_first[word[0]].append((rank, word))
+        self._rules, self._by_first = rules, dict(by_first)
         self._stamp = stamp
         return True
 
@@ -99,12 +111,19 @@ class SynonymExpander:
 
     def expand(self, normalized_query: str) -> list[Expansion]:
         """Expansions for every known word occurring in the (normalized) query, longest words first."""
-        self.maybe_reload()
-        tokens = _token_spans(normalized_query)
+        if monotonic() - self._checked_at >= RELOAD_CHECK_SECONDS:
+            self.maybe_reload()
+        rules, by_first = self._rules, self._by_first
+        # Only words starting with a character of the query can occur in it; visited in the same order as
+        # all rule words longest first.
+        candidates = sorted(
+            entry for char in set(normalized_query) for entry in by_first.get(char, ())
+        )
+        tokens: list[tuple[int, int]] | None = None
         found: list[Expansion] = []
         seen: set[str] = set()
         covered: list[tuple[int, int]] = []
-        for word in sorted(self._rules, key=len, reverse=True):
+        for _, word in candidates:
             start = normalized_query.find(word)
             if start < 0:
                 continue
@@ -112,10 +131,12 @@ class SynonymExpander:
             outer = next(((s, e) for s, e in covered if s <= start and end <= e), None)
             if outer is None:
                 covered.append((start, end))
+                if tokens is None:
+                    tokens = _token_spans(normalized_query)
                 outer = next(
                     ((s, e) for s, e in tokens if s <= start and end <= e and e - s > end - start), None
                 )
-            for target, weight, reason in self._rules[word]:
+            for target, weight, reason in rules[word]:
                 if outer is not None:
                     rest = normalized_query[outer[0]:start] + normalized_query[end:outer[1]]
                     # 新冠 -> 新型冠状病毒肺炎 inside 新冠肺炎: the target already says the rest.

@@ -6,7 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
-from kb.query import SynonymExpander
+import pytest
+
+from kb.query import SynonymExpander, expansion
 from synonyms import DATA_DIR
 
 
@@ -29,7 +31,11 @@ def test_word_inside_a_longer_word_expands_by_substitution() -> None:
     assert not any(t.count("个税") > 1 for t in terms)
 
 
-def test_edited_synonym_file_is_picked_up_without_restart(tmp_path: Path) -> None:
+def test_edited_synonym_file_is_picked_up_without_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(expansion, "monotonic", lambda: clock[0])
     data = _copy_data(tmp_path)
     expander = SynonymExpander(data_dir=data)
     assert "惠民小程序" not in {e.term for e in expander.expand("随申办")}
@@ -37,6 +43,10 @@ def test_edited_synonym_file_is_picked_up_without_restart(tmp_path: Path) -> Non
     path.write_text(path.read_text(encoding="utf-8") + "\n随申办,惠民小程序\n", encoding="utf-8")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    # The files are looked at no more than once per RELOAD_CHECK_SECONDS, not on every query ...
+    assert "惠民小程序" not in {e.term for e in expander.expand("随申办")}
+    clock[0] += expansion.RELOAD_CHECK_SECONDS
+    # ... and the edit is in effect at the next query after that.
     assert "惠民小程序" in {e.term for e in expander.expand("随申办")}
 
 
