@@ -10,29 +10,37 @@ an incremental sync from the revision the rebuild started at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
+from indexer.doc_builder import build_batches, default_workers, policy_documents, qa_documents
 from kb.errors import SearchError
 from kb.models import Policy, QAPair
 from kb.search.base import BaseSearchBackend, BulkReport, IndexKind
-from kb.search.documents import (
-    GlossaryDocument,
-    PolicyDocument,
-    QADocument,
-    glossary_document,
-    glossary_id,
-    policy_document,
-    qa_document,
-)
+from kb.search.documents import GlossaryDocument, glossary_document, glossary_id
 from kb.store import Store
 
 CHECKPOINT = "search-index"
 BATCH = 200
 T = TypeVar("T")
+#: reindex progress: (kind, records written so far, records to write).
+Progress = Callable[[IndexKind, int, int], None]
+
+__all__ = [
+    "BATCH",
+    "IndexSyncError",
+    "Progress",
+    "SyncReport",
+    "checkpoint_name",
+    "default_workers",
+    "policy_documents",
+    "qa_documents",
+    "reindex",
+    "sync_index",
+]
 
 
 class IndexSyncError(SearchError):
@@ -84,19 +92,6 @@ def _batches(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
         yield batch
 
 
-def policy_documents(store: Store, policies: list[Policy]) -> list[PolicyDocument]:
-    """Index documents of policies with their interpretations' text."""
-    ids = [p.id for p in policies if p.id is not None]
-    interpretations = store.interpretations_for_policies(ids)
-    return [policy_document(p, interpretations.get(p.id or 0, [])) for p in policies]
-
-
-def qa_documents(store: Store, pairs: list[QAPair]) -> list[QADocument]:
-    """Index documents of Q&A pairs with the title of the policy each rests on."""
-    titles = {p.id: p.title for p in store.get_policies({q.policy_id for q in pairs if q.policy_id})}
-    return [qa_document(q, titles.get(q.policy_id) if q.policy_id else None) for q in pairs]
-
-
 def _index_policies(
     store: Store,
     backend: BaseSearchBackend,
@@ -119,6 +114,28 @@ def _index_qa(
     index = backend.index(IndexKind.QA)
     for batch in _batches(pairs):
         report.add(index.bulk_index(qa_documents(store, batch), version=version))
+
+
+def _rebuild(
+    store: Store,
+    backend: BaseSearchBackend,
+    kind: IndexKind,
+    version: str,
+    report: BulkReport,
+    workers: int,
+    progress: Progress | None,
+) -> None:
+    """Fill ``version`` with every policy or Q&A pair of the store, documents built by ``workers``."""
+    ids = store.policy_ids() if kind is IndexKind.POLICIES else store.qa_pair_ids()
+    index = backend.index(kind)
+    done = 0
+    if progress:
+        progress(kind, done, len(ids))
+    for docs in build_batches(store, kind, _batches(ids), workers):
+        report.add(index.bulk_index(docs, version=version))
+        done += len(docs)
+        if progress:
+            progress(kind, done, len(ids))
 
 
 def _glossary_docs(store: Store, since: int) -> Iterator[GlossaryDocument]:
@@ -186,11 +203,15 @@ def reindex(
     *,
     kinds: Iterable[IndexKind] = tuple(IndexKind),
     name: str | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Blue/green rebuild of each kind from the store, then catch up with what changed meanwhile.
 
-    A kind whose rebuild lost any document is not swapped in (its new version is dropped) and
-    IndexSyncError is raised: the live index stays as it was.
+    ``workers >= 2`` builds the policy and Q&A documents in that many processes (see indexer.doc_builder);
+    the documents and the order they are written in do not depend on it. A kind whose rebuild lost any
+    document is not swapped in (its new version is dropped) and IndexSyncError is raised: the live index
+    stays as it was.
     """
     name = name or checkpoint_name(backend)
     kinds = list(kinds)
@@ -203,10 +224,8 @@ def reindex(
         version = index.create_version()
         kind_report = report.of(kind)
         try:
-            if kind is IndexKind.POLICIES:
-                _index_policies(store, backend, store.iter_policies(), kind_report, version)
-            elif kind is IndexKind.QA:
-                _index_qa(store, backend, store.iter_qa_pairs(), kind_report, version)
+            if kind in (IndexKind.POLICIES, IndexKind.QA):
+                _rebuild(store, backend, kind, version, kind_report, workers, progress)
             else:
                 for batch in _batches(_glossary_docs(store, 0)):
                     kind_report.add(index.bulk_index(batch, version=version))

@@ -138,6 +138,10 @@ class RecordsMixin(StoreBase):
         """Policies written after ``since_revision``, oldest revision first, fetched in batches."""
         return self._iter(PolicyRow, since_revision, batch_size, policy_from_row)
 
+    def policy_ids(self) -> list[int]:
+        """Every policy id, in the order ``iter_policies`` yields them (revision, then id)."""
+        return self._ids(PolicyRow)
+
     def get_interpretation(self, interpretation_id: int) -> Interpretation | None:
         """The interpretation with this store id, or None."""
         return self._get(InterpretationRow, interpretation_id, interpretation_from_row)
@@ -189,6 +193,10 @@ class RecordsMixin(StoreBase):
     def iter_qa_pairs(self, since_revision: int = 0, batch_size: int = 500) -> Iterator[QAPair]:
         """Q&A pairs written after ``since_revision``, in batches."""
         return self._iter(QAPairRow, since_revision, batch_size, qa_pair_from_row)
+
+    def qa_pair_ids(self) -> list[int]:
+        """Every Q&A pair id, in the order ``iter_qa_pairs`` yields them (revision, then id)."""
+        return self._ids(QAPairRow)
 
     def qa_for_policy(self, policy_id: int, status: QAStatus | None = None) -> list[QAPair]:
         """Q&A pairs resting on a policy (optionally only those with ``status``)."""
@@ -340,6 +348,10 @@ class RecordsMixin(StoreBase):
             yield from items
             if len(rows) < batch_size:
                 return
+
+    def _ids(self, table: Any) -> list[int]:
+        with self.read_session() as session:
+            return list(session.scalars(select(table.id).order_by(table.revision, table.id)))
 
     def _count(self, table: Any) -> int:
         with self.read_session() as session:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from indexer.index_sync import IndexSyncError, reindex, sync_index
+from indexer.index_sync import IndexSyncError, default_workers, reindex, sync_index
 from kb.errors import KBError
 from kb.models import DocumentType, Validity
 from kb.search import get_backend
@@ -18,6 +18,7 @@ from kb.search.highlight import plain_text
 from kb.settings import get_settings
 from kb.store import Store
 from search_api.cli.batch import run_search_batch
+from search_api.cli.progress import reindex_progress
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -128,13 +129,23 @@ def register(app: typer.Typer) -> None:
     @app.command("reindex")
     def reindex_command(
         kind: list[IndexKind] = typer.Option([], "--kind", help="only these index kinds (default: all)"),
+        workers: int = typer.Option(
+            default_workers(),
+            "--workers",
+            min=1,
+            max=64,
+            help="processes building documents (分词进程数); default min(2, CPUs)",
+        ),
     ) -> None:
         """Rebuild the search index from the store, blue/green (重建索引，检索不中断)."""
         settings = get_settings()
         try:
             store = Store(settings.resolved_database_url)
             backend = get_backend(settings)
-            report = reindex(store, backend, kinds=kind or tuple(IndexKind))
+            with reindex_progress(console) as progress:
+                report = reindex(
+                    store, backend, kinds=kind or tuple(IndexKind), workers=workers, progress=progress
+                )
         except IndexSyncError as exc:
             err.print(f"[red]{exc.message_zh} / {exc}[/red]")
             raise typer.Exit(1) from exc

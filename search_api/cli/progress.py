@@ -1,0 +1,34 @@
+"""A rich progress bar per index kind for ``policykb reindex``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from indexer.index_sync import Progress as ReindexProgress
+from kb.search.base import IndexKind
+
+
+@contextmanager
+def reindex_progress(console: Console) -> Iterator[ReindexProgress]:
+    """A hook for ``reindex(progress=...)`` that draws one bar per kind while the context is open."""
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    tasks: dict[IndexKind, TaskID] = {}
+
+    def hook(kind: IndexKind, done: int, total: int) -> None:
+        if kind not in tasks:
+            tasks[kind] = bars.add_task(f"重建 / reindex {kind.value}", total=total)
+        bars.update(tasks[kind], completed=done, total=total)
+
+    with bars:
+        yield hook
