@@ -1,31 +1,28 @@
 """Indexing end to end: store writes (importers), index build (segmentation + bulk), a parallel build.
 
-``reindex`` in indexer.index_sync has no worker option, so ``parallel_reindex`` here builds index documents in
-a process pool (each worker opens its own Store on the same database) while the parent sends bulk requests;
-it fills and refreshes a new version like ``reindex`` and then drops it, so the live index is never touched.
+Both builds run the product's code: ``timed_reindex`` is ``indexer.index_sync.reindex`` (``policykb reindex
+--workers N``), and ``parallel_reindex`` drives the same worker pool (``indexer.doc_builder.build_batches``)
+over the first ``limit`` policies and Q&A pairs into a new version that is refreshed and then dropped, so
+the live index is never touched. CPU seconds include the worker processes (reaped children).
 """
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
+from indexer.doc_builder import build_batches
 from indexer.importers.base import ImportReport
-from indexer.index_sync import BATCH, policy_documents, qa_documents, reindex
+from indexer.index_sync import BATCH, reindex
 from kb.errors import SearchError
 from kb.search import get_backend
 from kb.search.base import BaseSearchBackend, BulkReport, IndexKind
 from kb.search.documents import glossary_document
 from kb.settings import Settings
 from kb.store import Store
-from kb.store.tables import PolicyRow, QAPairRow
-
-_worker_store: Store | None = None
 
 
 class BenchIndexError(SearchError):
@@ -67,21 +64,23 @@ def timed_import_generic(corpus: Path, store: Store) -> dict[str, Any]:
     }
 
 
-def timed_reindex(store: Store, backend: BaseSearchBackend) -> dict[str, Any]:
-    """The real ``policykb reindex`` path (one process): documents indexed and seconds."""
-    started, cpu = time.perf_counter(), time.process_time()
-    report = reindex(store, backend)
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its reaped children (the reindex workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_reindex(store: Store, backend: BaseSearchBackend, workers: int = 1) -> dict[str, Any]:
+    """The real ``policykb reindex --workers N`` path: documents indexed and seconds."""
+    started, cpu = time.perf_counter(), cpu_seconds()
+    report = reindex(store, backend, workers=workers)
     seconds = time.perf_counter() - started
     return {
         "documents": sum(r.indexed for r in report.reports.values()),
         "seconds": seconds,
-        "cpu_seconds": time.process_time() - cpu,
+        "cpu_seconds": cpu_seconds() - cpu,
+        "workers": workers,
     }
-
-
-def _ids(store: Store, row: type[PolicyRow] | type[QAPairRow]) -> list[int]:
-    with store.read_session() as session:
-        return list(session.scalars(select(row.id).order_by(row.id)))
 
 
 def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
@@ -89,45 +88,27 @@ def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _init_worker(url: str) -> None:
-    global _worker_store
-    _worker_store = Store(url, check_schema=False)
-
-
-def _build(kind: str, ids: list[int]) -> list[Any]:
-    """Worker: index documents (segmentation included) of one batch of ids."""
-    assert _worker_store is not None
-    if kind == IndexKind.POLICIES.value:
-        return list(policy_documents(_worker_store, _worker_store.get_policies(ids)))
-    return list(qa_documents(_worker_store, _worker_store.get_qa_pairs(ids)))
-
-
 def parallel_reindex(
     store_url: str, settings: Settings, workers: int, limit: int | None = None
 ) -> dict[str, Any]:
-    """Blue/green rebuild with documents built by ``workers`` processes; counts and seconds.
+    """Blue/green rebuild with documents built by ``workers`` processes (the product's pool); counts, seconds.
 
-    ``limit`` keeps the first N policies and the first N Q&A pairs (by id): a subset for comparing worker
-    counts when the whole corpus takes too long on a shared machine.
+    ``limit`` keeps the first N policies and the first N Q&A pairs (in reindex order): a subset for
+    comparing worker counts when the whole corpus takes too long on a shared machine.
     """
     store = Store(store_url, check_schema=False)
     backend = get_backend(settings)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     indexed = 0
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(store_url,)
-        ) as pool:
-            for kind, row in ((IndexKind.POLICIES, PolicyRow), (IndexKind.QA, QAPairRow)):
-                index = backend.index(kind)
-                version = index.create_version()
-                report = BulkReport()
-                chunks = list(_chunks(_ids(store, row)[:limit]))
-                # map() keeps at most a pool's worth of batches ahead; bulk requests overlap the next builds.
-                for docs in pool.map(_build, [kind.value] * len(chunks), chunks):
-                    report.add(index.bulk_index(docs, version=version))
-                _finish(index, version, report, kind)
-                indexed += report.indexed
+        for kind, ids in ((IndexKind.POLICIES, store.policy_ids()), (IndexKind.QA, store.qa_pair_ids())):
+            index = backend.index(kind)
+            version = index.create_version()
+            report = BulkReport()
+            for docs in build_batches(store, kind, _chunks(ids[:limit]), workers):
+                report.add(index.bulk_index(docs, version=version))
+            _finish(index, version, report, kind)
+            indexed += report.indexed
         glossary = backend.index(IndexKind.GLOSSARY)
         version = glossary.create_version()
         report = glossary.bulk_index(
@@ -141,6 +122,7 @@ def parallel_reindex(
     return {
         "documents": indexed,
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": cpu_seconds() - cpu,
         "workers": workers,
         "limit": limit,
     }
