@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analyzers.normalizers import normalize_aligned
 from analyzers.numerals import CHINESE_NUMERAL_CHARS, chinese_to_int
@@ -42,8 +43,9 @@ class ClauseSpan:
     end: int
 
 
+@lru_cache(maxsize=4096)
 def numeral_value(numeral: str) -> int | None:
-    """12 for "12", "十二" or "１２"; None if not a number."""
+    """12 for "12", "十二" or "１２"; None if not a number (cached: a body repeats the same few numerals)."""
     folded = normalize_aligned(numeral).strip()
     return int(folded) if folded.isdigit() and folded.isascii() else chinese_to_int(folded)
 
@@ -65,10 +67,22 @@ def _heading_text(raw: str) -> str:
     return re.sub(r"\s+", " ", raw.strip().strip("*#").strip())
 
 
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
 def _fold_keeping_lines(body: str) -> str:
-    """normalize_aligned per line, keeping the line breaks that headings are anchored to."""
-    lines = body.splitlines(keepends=True)
-    return "".join(normalize_aligned(line.rstrip("\r\n")) + line[len(line.rstrip("\r\n")):] for line in lines)
+    """normalize_aligned, keeping the \\r and \\n that headings are anchored to (it turns them into spaces).
+
+    One pass over the whole body, then the breaks put back at their (unchanged, the pipeline is aligned)
+    offsets: the same as folding each line on its own, without a pipeline run per line.
+    """
+    folded = normalize_aligned(body)
+    if "\n" not in body and "\r" not in body:
+        return folded
+    chars = list(folded)
+    for match in _LINE_BREAK.finditer(body):
+        chars[match.start()] = match.group()
+    return "".join(chars)
 
 
 def split_clauses(body: str) -> list[ClauseSpan]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from analyzers import clauses
 from analyzers.clauses import find_clause_refs, numeral_value, split_clauses
 from analyzers.numerals import chinese_to_int
 
@@ -72,3 +73,18 @@ def test_int_to_chinese_round_trips() -> None:
 
     assert [int_to_chinese(v) for v in (10, 12, 103, 110)] == ["十", "十二", "一百零三", "一百一十"]
     assert all(chinese_to_int(int_to_chinese(v)) == v for v in range(10000))
+
+
+def test_folding_keeps_line_breaks_where_headings_are_anchored() -> None:
+    # \r\n, a lone \r and a bare \n stay; other separators (\u2028, form feed) fold to spaces like the rest.
+    body = "第一章　總則\r\n第一條　為了規範。\r第二条 其他\u2028第三条\x0c内容\n第四条 施行"
+    folded = clauses._fold_keeping_lines(body)
+    assert len(folded) == len(body)
+    assert [i for i, c in enumerate(folded) if c in "\r\n"] == [i for i, c in enumerate(body) if c in "\r\n"]
+    expected = "".join(
+        clauses.normalize_aligned(line.rstrip("\r\n")) + line[len(line.rstrip("\r\n")) :]
+        for line in body.splitlines(keepends=True)
+    )
+    assert folded == expected
+    # re.M anchors at \n only: the article after a lone \r stays inside the one before it.
+    assert [s.label for s in split_clauses(body) if s.number] == ["第一條", "第四条"]
