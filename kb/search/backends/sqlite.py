@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,17 @@ from sqlalchemy.engine import make_url
 from kb.errors import QueryError, SearchUnavailableError
 from kb.search.backends.sqlite_compiler import SqliteQueryCompiler, SqlQuery
 from kb.search.backends.sqlite_index import SqliteIndex
-from kb.search.backends.sqlite_schema import LAYOUTS, META_DDL, SEARCH_LAYOUT, table, unpack
+from kb.search.backends.sqlite_schema import (
+    BODY_SEG_COLUMNS,
+    LAYOUTS,
+    META_DDL,
+    SEARCH_LAYOUT,
+    table,
+    unpack,
+    unpack_body,
+)
 from kb.search.base import HIT_KINDS, BaseQueryCompiler, BaseResults, BaseSearchBackend, IndexKind
 from kb.search.highlight import MARK_END, MARK_START, highlight, lead
-from kb.search.ranking import recency_factor, validity_factor
 from kb.search.results import ClauseHit, FacetBucket, InterpretationRef, SearchHit
 from kb.settings import Settings
 
@@ -61,15 +67,6 @@ def database_path(settings: Settings) -> Path:
     return settings.data_dir / "search.db"
 
 
-@lru_cache(maxsize=4096)
-def _recency_of(published: str, today: date) -> float:
-    return recency_factor(date.fromisoformat(published), today)
-
-
-def _recency(published: str | None) -> float:
-    return _recency_of(published, date.today()) if published else recency_factor(None)
-
-
 class LayoutError(SearchUnavailableError):
     """The live index was built by an older version of the embedded backend."""
 
@@ -91,13 +88,13 @@ class SqliteResults(BaseResults):
     def hits(self) -> list[SearchHit]:
         kind = self.compiler.kind
         hits: list[SearchHit] = []
-        for doc_id, score, data_json, body in self.raw["rows"]:
+        for doc_id, score, data_json, body, body_seg in self.raw["rows"]:
             data = json.loads(data_json)
             marks = self.raw["highlights"].get(doc_id)
             title_key = TITLE_KEYS[kind]
             title_hl = body_hl = None
             if marks and self.compiler.query.highlight:
-                title_marked, body_marked, body_seg = marks
+                title_marked, body_marked = marks
                 title_hl = highlight(
                     title_marked, title_marked.replace(MARK_START, "").replace(MARK_END, ""), data[title_key]
                 )
@@ -163,9 +160,11 @@ class SqliteSearchBackend(BaseSearchBackend):
         except sqlite3.Error as exc:
             raise SearchUnavailableError(f"cannot open search database {self.path}: {exc}") from exc
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.create_function("pk_validity", 1, validity_factor, deterministic=True)
-        conn.create_function("pk_recency", 1, _recency)
         conn.create_function("pk_unzip", 1, unpack, deterministic=True)
+        try:
+            conn.execute("SELECT pow(2, 2)")
+        except sqlite3.OperationalError:  # built without the math functions: the ranking needs pow()
+            conn.create_function("pow", 2, math.pow, deterministic=True)
         return conn
 
     def _reader(self) -> sqlite3.Connection:
@@ -289,13 +288,14 @@ class SqliteSearchBackend(BaseSearchBackend):
             f"SELECT d.id, h.score AS score FROM {joined} ORDER BY {sq.order_by} LIMIT ? OFFSET ?",
             (sq.limit, sq.offset),
         ).fetchall()
-        shown = {
-            r[0]: (r[1], unpack(r[2]) or "")
-            for r in conn.execute(
-                f"SELECT id, data, body FROM {docs} WHERE id IN ({', '.join('?' for _ in page)})",
-                [r[0] for r in page],
-            )
-        }
+        shown: dict[int, tuple[str, str, str]] = {}
+        for doc_id, data, body, packed_seg in conn.execute(
+            f"SELECT id, data, body, {BODY_SEG_COLUMNS[kind]} FROM {docs} "
+            f"WHERE id IN ({', '.join('?' for _ in page)})",
+            [r[0] for r in page],
+        ):
+            body_seg = unpack(packed_seg) or ""
+            shown[doc_id] = (data, unpack_body(body, body_seg), body_seg)
         rows = [(doc_id, score, *shown[doc_id]) for doc_id, score in page]
         (total,) = conn.execute("SELECT count(*) FROM temp.pk_hits").fetchone()
         facets: dict[str, list[tuple[Any, int]]] = {}
@@ -311,29 +311,38 @@ class SqliteSearchBackend(BaseSearchBackend):
         ids = [r[0] for r in rows]
         wanted = ids and sq.highlight_match and compiler_highlight
         highlights = self._highlights(conn, kind, sq, names, ids) if wanted else {}
-        clauses = self._clauses(conn, sq, names, ids) if ids and kind is IndexKind.POLICIES else {}
+        bodies = {r[0]: (r[3], r[4]) for r in rows}
+        clauses = self._clauses(conn, sq, names, bodies) if ids and kind is IndexKind.POLICIES else {}
         return {"rows": rows, "total": total, "facets": facets, "highlights": highlights, "clauses": clauses}
 
     def _highlights(
         self, conn: sqlite3.Connection, kind: IndexKind, sq: SqlQuery, names: dict[str, str], ids: list[int]
-    ) -> dict[int, tuple[str, str, str]]:
+    ) -> dict[int, tuple[str, str]]:
         layout = LAYOUTS[kind]
         title_col, body_col = HIGHLIGHT_COLUMNS[kind]
         fts = names["fts"]
         marks = (MARK_START, MARK_END)
         sql = (
             f"SELECT rowid, highlight({fts}, {layout.index_of(title_col)}, ?, ?), "
-            f"snippet({fts}, {layout.index_of(body_col)}, ?, ?, '', {SNIPPET_TOKENS}), {body_col} "
+            f"snippet({fts}, {layout.index_of(body_col)}, ?, ?, '', {SNIPPET_TOKENS}) "
             f"FROM {fts} WHERE {fts} MATCH ? AND rowid IN ({', '.join('?' for _ in ids)})"
         )
         rows = conn.execute(sql, (*marks, *marks, sq.highlight_match, *ids)).fetchall()
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def _clauses(
-        self, conn: sqlite3.Connection, sq: SqlQuery, names: dict[str, str], ids: list[int]
+        self,
+        conn: sqlite3.Connection,
+        sq: SqlQuery,
+        names: dict[str, str],
+        bodies: dict[int, tuple[str, str]],
     ) -> dict[int, ClauseHit]:
-        """The clause shown under each policy of the page: the asked-for number, else the best match."""
-        clauses, docs = names["clauses"], names["docs"]
+        """The clause shown under each policy of the page: the asked-for number, else the best match.
+
+        ``bodies``: per page policy, (body, segmented body); a clause is cut out of them by its offsets.
+        """
+        clauses = names["clauses"]
+        ids = list(bodies)
         in_ids = ", ".join("?" for _ in ids)
         if sq.clause_number is not None:
             chosen = conn.execute(
@@ -351,17 +360,17 @@ class SqliteSearchBackend(BaseSearchBackend):
         if not first:
             return {}
         rows = conn.execute(
-            f"""SELECT c.id, c.policy_id, c.number, c.sub_number, c.label,
-                COALESCE(pk_unzip(c.text), substr(pk_unzip(d.body), c.start + 1, c.stop - c.start)),
-                COALESCE(pk_unzip(c.text_seg),
-                         substr(pk_unzip(d.body_seg), c.seg_start + 1, c.seg_stop - c.seg_start))
-                FROM {clauses} c JOIN {docs} d ON d.id = c.policy_id
-                WHERE c.id IN ({", ".join("?" for _ in first)})""",
+            f"""SELECT id, policy_id, number, sub_number, label, start, stop, seg_start, seg_stop,
+                text, text_seg FROM {clauses} WHERE id IN ({", ".join("?" for _ in first)})""",
             tuple(first.values()),
         ).fetchall()
         marked = self._marked_clauses(conn, sq.clause_match, names, list(first.values()))
         found: dict[int, ClauseHit] = {}
-        for clause_id, policy_id, number, sub, label, text, text_seg in rows:
+        for clause_id, policy_id, number, sub, label, start, stop, seg_start, seg_stop, own, own_seg in rows:
+            body, body_seg = bodies[policy_id]
+            text = unpack(own) if own is not None else body[start:stop]
+            text_seg = unpack(own_seg) if own_seg is not None else body_seg[seg_start:seg_stop]
+            assert text is not None and text_seg is not None
             found[policy_id] = ClauseHit(
                 number=number,
                 sub_number=sub,

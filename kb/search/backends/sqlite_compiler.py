@@ -8,6 +8,7 @@ sums its clauses. User text only ever appears inside double-quoted FTS5 strings,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from kb.search.backends.sqlite_schema import LAYOUTS, FtsLayout
@@ -19,7 +20,11 @@ from kb.search.ranking import (
     DOC_NUMBER_BOOST,
     EXACT_TITLE_BOOST,
     PHRASE_BOOST,
+    RECENCY_FLOOR,
+    RECENCY_HALF_LIFE_DAYS,
     TITLE_PHRASE_BOOST,
+    VALIDITY_FACTORS,
+    validity_factor,
 )
 
 
@@ -68,9 +73,9 @@ class SqliteQueryCompiler(BaseQueryCompiler):
         policies = self.kind is IndexKind.POLICIES
         score = "cand.score"
         if policies:
-            score += " * pk_recency(d.publish_date)"
+            score += f" * {self._recency()}"
             if self.demote_invalid:
-                score += " * pk_validity(d.validity)"
+                score += f" * {self._validity()}"
         if policies and self.query.sort is SortOrder.NEWEST:
             order = "d.publish_date IS NULL, d.publish_date DESC, d.id ASC"
         else:
@@ -92,6 +97,18 @@ class SqliteQueryCompiler(BaseQueryCompiler):
             facets=list(self.query.facets) if policies else [],
             facet_size=self.query.facet_size,
         )
+
+    def _recency(self) -> str:
+        """ranking.recency_factor in SQL (same doubles: whole days, the same constants, C pow())."""
+        floor, rest = self._param(RECENCY_FLOOR), self._param(1 - RECENCY_FLOOR)
+        today, half = self._param(date.today().isoformat()), self._param(RECENCY_HALF_LIFE_DAYS)
+        age = f"abs(julianday({today}) - julianday(d.publish_date))"
+        return f"COALESCE({floor} + {rest} * pow(0.5, {age} / {half}), 1.0)"
+
+    def _validity(self) -> str:
+        """ranking.validity_factor in SQL."""
+        cases = " ".join(f"WHEN {self._param(v)} THEN {self._param(f)}" for v, f in VALIDITY_FACTORS.items())
+        return f"(CASE d.validity {cases} ELSE {self._param(validity_factor(None))} END)"
 
     def _param(self, value: Any) -> str:
         name = f"p{len(self._params)}"

@@ -16,6 +16,7 @@ from kb.search.backends.sqlite_schema import (
     create_ddl,
     drop_ddl,
     pack,
+    pack_body,
     table,
     unpack,
 )
@@ -111,6 +112,19 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
                 "ON CONFLICT(kind) DO UPDATE SET version = excluded.version",
                 (self.kind.value, version),
             )
+
+    def refresh(self, *, version: str | None = None) -> None:
+        """Writes are visible at once; a version built to be swapped in gets its FTS5 b-trees merged
+        (``optimize``: one segment per table, a few % smaller and fewer segments to read per term)."""
+        if version is None:
+            return
+        self._check(version)
+        parts = ["fts", "bigrams"] + (["clauses_fts"] if self.kind is IndexKind.POLICIES else [])
+        with self.backend.write() as conn:
+            for part in parts:
+                name = table(version, part)
+                if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone():
+                    conn.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
 
     def drop_version(self, version: str) -> None:
         self._check(version)
@@ -255,14 +269,14 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
             conn.execute(
                 f"INSERT INTO {table(version, 'docs')}(id, data, body, status, source, {columns}) "
                 f"VALUES (?, ?, ?, ?, ?, {marks})",
-                (doc.id, data, pack(doc.answer), doc.status, doc.source, *packed),
+                (doc.id, data, pack_body(doc.answer, doc.answer_seg), doc.status, doc.source, *packed),
             )
         else:
             assert isinstance(doc, GlossaryDocument)
             conn.execute(
                 f"INSERT INTO {table(version, 'docs')}(id, data, body, term, {columns}) "
                 f"VALUES (?, ?, ?, ?, {marks})",
-                (doc.id, data, pack(doc.definition), doc.term, *packed),
+                (doc.id, data, pack_body(doc.definition, doc.definition_seg), doc.term, *packed),
             )
 
     def _insert_policy(
@@ -282,7 +296,7 @@ class SqliteIndex(BaseIndex["SqliteSearchBackend"]):
             (
                 doc.id,
                 data,
-                pack(doc.body),
+                pack_body(doc.body, doc.body_seg),
                 doc.title,
                 doc.source,
                 doc.doc_number_key,

@@ -5,15 +5,16 @@ Every version of an index is its own set of tables (``policies_v3_docs``, ``poli
 
 Layout 2 (``SEARCH_LAYOUT``, recorded per version in ``search_layouts``) keeps every text once, compressed:
 
-- ``docs`` holds the filter columns, the display JSON, the original body and the segmented word fields as
-  zlib BLOBs (``pk_unzip`` turns them back into text; the backend registers it on every connection).
+- ``docs`` holds the filter columns, the display JSON and the segmented word fields as zlib BLOBs
+  (``pk_unzip`` turns them back into text; the backend registers it on every connection); the original
+  body is a patch over the segmented body (``pack_body``), as most characters are the same.
 - ``fts`` indexes the word fields with external content: the ``words`` view decompresses the docs columns, and
   FTS5 reads it only for highlight()/snippet() of the rows shown.
 - ``bigrams`` indexes the CJK bigram fields contentless: they are derived from the segmented fields
   (``bigram_values``), so they are neither stored nor needed to delete a document (derived again).
-- ``clauses`` holds offsets into the body and the segmented body; the ``clause_text`` view cuts the segmented
-  clause text out of the docs row for clauses_fts (external content), and only clauses that are not a piece
-  of the body carry their own (compressed) text.
+- ``clauses`` holds offsets into the body and the segmented body; the ``clause_text`` view cuts the
+  segmented clause text out of the docs row for clauses_fts (external content), and only clauses that are
+  not a piece of the body carry their own (compressed) text.
 
 Versions without a ``search_layouts`` row were built by layout 1 (every text stored two or three times, in
 FTS5 content tables); they are refused with a message asking for ``policykb reindex``.
@@ -21,6 +22,7 @@ FTS5 content tables); they are refused with a message asking for ``policykb rein
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from dataclasses import dataclass
@@ -80,6 +82,61 @@ def unpack(blob: bytes | None) -> str | None:
     """SQL function ``pk_unzip``: the text of a packed column (cached: highlights of the clauses of one
     policy read the same body again and again)."""
     return None if blob is None else _unpack(bytes(blob))
+
+
+#: Per kind, the segmented column that is the analysed form of the docs ``body`` (the text shown).
+BODY_SEG_COLUMNS: dict[IndexKind, str] = {
+    IndexKind.POLICIES: "body_seg",
+    IndexKind.QA: "answer_seg",
+    IndexKind.GLOSSARY: "definition_seg",
+}
+
+
+def pack_body(original: str, segmented: str) -> bytes:
+    """The docs ``body`` column: the original text as a patch over its segmented form.
+
+    Without U+200B the segmented text is ``normalize_aligned(original)``: same length, and only some
+    characters differ (full-width forms, traditional characters, case). The patch lists the differing runs
+    as [gap since the previous run, original run]; when the lengths differ the original is kept whole.
+    """
+    plain = segmented.replace(ZWSP, "")
+    if len(plain) == len(original):
+        patch: list[list[int | str]] = []
+        last, start = 0, -1
+        for i, (a, b) in enumerate(zip(original, plain, strict=True)):
+            if a != b:
+                if start < 0:
+                    start = i
+            elif start >= 0:
+                patch.append([start - last, original[start:i]])
+                last, start = i, -1
+        if start >= 0:
+            patch.append([start - last, original[start:]])
+        if _apply(patch, plain) == original:
+            return zlib.compress(json.dumps(patch, ensure_ascii=False).encode("utf-8"), ZLIB_LEVEL)
+    return zlib.compress(json.dumps(original, ensure_ascii=False).encode("utf-8"), ZLIB_LEVEL)
+
+
+def _apply(patch: list[list[int | str]], plain: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for gap, run in patch:
+        assert isinstance(gap, int) and isinstance(run, str)
+        out.append(plain[pos : pos + gap])
+        out.append(run)
+        pos += gap + len(run)
+    out.append(plain[pos:])
+    return "".join(out)
+
+
+def unpack_body(blob: bytes | None, segmented: str | None) -> str:
+    """The original text from the docs ``body`` column and the (unpacked) segmented body."""
+    if blob is None:
+        return ""
+    value = json.loads(zlib.decompress(bytes(blob)).decode("utf-8"))
+    if isinstance(value, str):
+        return value
+    return _apply(value, (segmented or "").replace(ZWSP, ""))
 
 
 @dataclass(frozen=True)

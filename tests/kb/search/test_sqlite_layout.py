@@ -14,8 +14,9 @@ from kb.errors import SearchUnavailableError
 from kb.search import get_backend
 from kb.search.backends.sqlite import SqliteSearchBackend
 from kb.search.backends.sqlite_index import clause_offsets
+from kb.search.backends.sqlite_schema import pack_body, unpack_body
 from kb.search.base import IndexKind, SearchQuery
-from kb.search.documents import policy_document
+from kb.search.documents import policy_document, segment
 from kb.settings import Settings
 
 
@@ -142,3 +143,20 @@ def test_threads_search_on_their_own_connections(tmp_path: Path) -> None:
     assert backend._readers == []
     assert [h.id for h in backend.search(SearchQuery(text="养老保险")).hits] == expected  # reopens
     backend.close()
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "第一条　ＣＯＶＩＤ-19疫情期間，符合條件的中小微企業可申請減免房租３個月！",
+        "",
+        "Plain ASCII text, Mixed Case.",
+    ],
+)
+def test_the_body_is_a_patch_over_its_segmented_form(original: str) -> None:
+    segmented = segment(original)
+    assert unpack_body(pack_body(original, segmented), segmented) == original
+
+
+def test_a_body_whose_segmented_form_differs_in_length_is_kept_whole() -> None:
+    assert unpack_body(pack_body("原文多一个字", "原文\u200b一个字"), "原文\u200b一个字") == "原文多一个字"
