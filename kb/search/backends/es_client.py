@@ -85,6 +85,28 @@ class EngineClient(ABC):
     def refresh(self, index: str) -> None:
         self._call(f"refresh {index}", lambda c, t: c.indices.refresh(index=index, **t), 30)
 
+    def index_setting(self, index: str, name: str) -> str | None:
+        """One setting of an index as the engine reports it (flat name, e.g. index.refresh_interval)."""
+        found = self._call(
+            f"get settings {index}",
+            lambda c, t: c.indices.get_settings(index=index, name=name, flat_settings=True, **t),
+        )
+        value = (found.get(index) or {}).get("settings", {}).get(name)
+        return None if value is None else str(value)
+
+    def put_settings(self, index: str, settings: dict[str, Any]) -> None:
+        self._call(
+            f"put settings {index}", lambda c, t: c.indices.put_settings(index=index, body=settings, **t), 30
+        )
+
+    def force_merge(self, index: str, max_num_segments: int = 1, timeout: float = 1800) -> None:
+        """Merge an index down to ``max_num_segments`` (blocking; only for versions nobody writes to)."""
+        self._call(
+            f"force merge {index}",
+            lambda c, t: c.indices.forcemerge(index=index, max_num_segments=max_num_segments, **t),
+            timeout,
+        )
+
     def count(self, index: str) -> int:
         return int(self._call(f"count {index}", lambda c, t: c.count(index=index, **t))["count"])
 

@@ -37,12 +37,16 @@ def analysis(stopwords: list[str]) -> dict[str, Any]:
     }
 
 
-def _seg() -> dict[str, Any]:
-    return {"type": "text", "analyzer": SEGMENTED, "index_options": "offsets"}
+def _seg(*, highlighted: bool = False) -> dict[str, Any]:
+    # Positions for phrase queries everywhere; offsets in the postings only where the unified highlighter
+    # reads them (fields shown highlighted): the others would pay ~3 bytes per token for nothing. Short
+    # highlighted fields (clauses) are re-analysed by the highlighter instead, which costs little.
+    return {"type": "text", "analyzer": SEGMENTED, "index_options": "offsets" if highlighted else "positions"}
 
 
 def _bigram() -> dict[str, Any]:
-    return {"type": "text", "analyzer": BIGRAMS}
+    # Matched with OR of terms only (never phrases): term frequencies, no positions.
+    return {"type": "text", "analyzer": BIGRAMS, "index_options": "freqs"}
 
 
 KEYWORD: dict[str, Any] = {"type": "keyword"}
@@ -56,14 +60,14 @@ POLICY_PROPERTIES: dict[str, Any] = {
     "source_id": KEYWORD,
     "url": {"type": "keyword", "index": False, "doc_values": False},
     "title": {"type": "keyword", "ignore_above": 2048},
-    "title_seg": _seg(),
+    "title_seg": _seg(highlighted=True),
     "title_bigrams": _bigram(),
     "doc_number": KEYWORD,
     "doc_number_key": KEYWORD,
     "keywords": KEYWORD,
     "keywords_seg": _seg(),
     "body": STORED_TEXT,
-    "body_seg": _seg(),
+    "body_seg": _seg(highlighted=True),
     "body_bigrams": _bigram(),
     "clauses": {
         "type": "nested",
@@ -95,12 +99,12 @@ QA_PROPERTIES: dict[str, Any] = {
     "source": KEYWORD,
     "source_id": KEYWORD,
     "question": STORED_TEXT,
-    "question_seg": _seg(),
+    "question_seg": _seg(highlighted=True),
     "alternatives_seg": _seg(),
     "alternative_questions": STORED_TEXT,
     "question_bigrams": _bigram(),
     "answer": STORED_TEXT,
-    "answer_seg": _seg(),
+    "answer_seg": _seg(highlighted=True),
     "answer_bigrams": _bigram(),
     "policy_title": STORED_TEXT,
     "policy_title_seg": _seg(),
@@ -114,11 +118,11 @@ QA_PROPERTIES: dict[str, Any] = {
 GLOSSARY_PROPERTIES: dict[str, Any] = {
     "id": {"type": "long"},
     "term": KEYWORD,
-    "term_seg": _seg(),
+    "term_seg": _seg(highlighted=True),
     "aliases": KEYWORD,
     "aliases_seg": _seg(),
     "definition": STORED_TEXT,
-    "definition_seg": _seg(),
+    "definition_seg": _seg(highlighted=True),
     "category": KEYWORD,
 }
 
@@ -129,22 +133,51 @@ PROPERTIES: dict[IndexKind, dict[str, Any]] = {
 }
 
 
+#: Indexed for matching, never shown nor highlighted: kept out of the stored _source.
+SOURCE_EXCLUDES = [
+    "*_bigrams",
+    "keywords_seg",
+    "interpretations_seg",
+    "alternatives_seg",
+    "policy_title_seg",
+    "aliases_seg",
+]
+#: refresh_interval of a version while it is being built (reset when the alias moves to it).
+BUILD_REFRESH_INTERVAL = "-1"
+
+
 def index_body(
-    kind: IndexKind, stopwords: list[str], *, shards: int = 1, replicas: int = 0
+    kind: IndexKind,
+    stopwords: list[str],
+    *,
+    shards: int = 1,
+    replicas: int = 0,
+    flavor: str = "opensearch",
 ) -> dict[str, Any]:
-    """The create-index request body of one kind."""
+    """The create-index request body of one kind (a new version, before its bulk build)."""
+    source: dict[str, Any] = {"excludes": SOURCE_EXCLUDES}
+    if flavor == "opensearch" and replicas == 0:
+        # With _source excludes, the engine otherwise also stores the whole original document as
+        # _recovery_source (bigrams and all: 2x the stored size), for operation-based replica recovery.
+        # Without replicas there is no such recovery; OpenSearch >= 2.15 can skip it. Elasticsearch has
+        # no such option (it prunes _recovery_source in later merges).
+        source["recovery_source_enabled"] = False
     return {
         "settings": {
             "number_of_shards": shards,
             "number_of_replicas": replicas,
+            # DEFLATE instead of LZ4 for stored fields: the _source (bodies) shrinks by ~40 %.
+            "codec": "best_compression",
+            # No periodic refreshes during the bulk build; the explicit refresh and the alias swap end it.
+            "refresh_interval": BUILD_REFRESH_INTERVAL,
             # Laws run to a few hundred thousand characters; highlight them whole.
             "highlight.max_analyzed_offset": 2_000_000,
             "analysis": analysis(stopwords),
         },
         "mappings": {
             "dynamic": "strict",
-            # Bigram fields are for matching only; keep them out of _source to halve its size.
-            "_source": {"excludes": ["*_bigrams"]},
+            # Bigram and other match-only fields stay out of _source.
+            "_source": source,
             "properties": PROPERTIES[kind],
         },
     }

@@ -16,7 +16,7 @@ from kb.errors import ConfigurationError, SearchError, SearchUnavailableError
 from kb.search.backends.es_bulk import BulkAction, BulkWriter
 from kb.search.backends.es_client import EngineClient, make_client
 from kb.search.backends.es_compiler import HIGHLIGHT_FIELDS, EsQueryCompiler
-from kb.search.backends.es_definitions import index_body
+from kb.search.backends.es_definitions import BUILD_REFRESH_INTERVAL, index_body
 from kb.search.base import (
     HIT_KINDS,
     BaseIndex,
@@ -68,18 +68,37 @@ class EsIndex(BaseIndex["EsSearchBackend"]):
         pattern = self._version_pattern()
         numbers = [int(m.group(1)) for n in self.list_versions() if (m := pattern.match(n))]
         version = f"{self.alias}-v{max(numbers, default=0) + 1}"
-        body = index_body(self.kind, self.backend.stopwords, replicas=self.backend.settings.search_replicas)
+        body = index_body(
+            self.kind,
+            self.backend.stopwords,
+            replicas=self.backend.settings.search_replicas,
+            flavor=self.backend.flavor,
+        )
         self.backend.client.create_index(version, body)
         return version
 
     def swap_alias(self, version: str) -> None:
         self._check(version)
+        self._finish_build(version)
         actions: list[dict[str, Any]] = [
             {"remove": {"index": old, "alias": self.alias}}
             for old in self.backend.client.alias_targets(self.alias)
         ]
         actions.append({"add": {"index": version, "alias": self.alias}})
         self.backend.client.update_aliases(actions)  # one request: atomic on the engine
+
+    def _finish_build(self, version: str) -> None:
+        """A version built in bulk (refresh off) gets periodic refreshes back and is merged to one segment.
+
+        The version is complete and nothing writes to it yet, so the merge is a one-off: a smaller index
+        (deleted/overwritten copies and per-segment term dictionaries go) and faster searches.
+        """
+        client = self.backend.client
+        if client.index_setting(version, "index.refresh_interval") != BUILD_REFRESH_INTERVAL:
+            return
+        client.force_merge(version, max_num_segments=1)
+        client.put_settings(version, {"index": {"refresh_interval": None}})
+        client.refresh(version)  # searchers move to the merged segment; the old files go
 
     def drop_version(self, version: str) -> None:
         self._check(version)

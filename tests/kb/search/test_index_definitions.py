@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from typing import Any
 
@@ -91,3 +92,82 @@ def test_an_invalid_index_prefix_is_a_configuration_error(prefix: str) -> None:
 
     with pytest.raises(ConfigurationError, match="POLICYKB_SEARCH_INDEX_PREFIX"):
         get_backend(Settings(search_backend="opensearch", search_index_prefix=prefix))
+
+
+def test_a_new_version_is_built_compressed_without_refreshes_and_match_only_fields_unstored() -> None:
+    body = index_body(IndexKind.POLICIES, ["的"])
+    settings, mappings = body["settings"], body["mappings"]
+    assert settings["codec"] == "best_compression"
+    assert settings["refresh_interval"] == "-1"
+    assert {"*_bigrams", "interpretations_seg", "keywords_seg"} <= set(mappings["_source"]["excludes"])
+    # Shown or highlighted fields stay in _source; the fields a hit is rendered from are never excluded.
+    assert not {"body", "body_seg", "title_seg", "clauses"} & set(mappings["_source"]["excludes"])
+    properties = mappings["properties"]
+    assert properties["body_bigrams"]["index_options"] == "freqs"  # bigrams are never phrase-matched
+    assert properties["body_seg"]["index_options"] == "offsets"  # highlighted from postings offsets
+    assert properties["interpretations_seg"]["index_options"] == "positions"  # phrases, no highlight
+    assert properties["clauses"]["properties"]["text_seg"]["index_options"] == "positions"
+
+
+@pytest.mark.parametrize(
+    ("flavor", "replicas", "skipped"),
+    [("opensearch", 0, True), ("opensearch", 1, False), ("elasticsearch", 0, False)],
+)
+def test_recovery_source_is_skipped_only_on_opensearch_without_replicas(
+    flavor: str, replicas: int, skipped: bool
+) -> None:
+    source = index_body(IndexKind.QA, [], replicas=replicas, flavor=flavor)["mappings"]["_source"]
+    assert ("recovery_source_enabled" in source) is skipped
+    if skipped:
+        assert source["recovery_source_enabled"] is False
+
+
+def test_the_alias_moves_to_a_merged_version_that_refreshes_again(opensearch_url: str) -> None:
+    from search_factories import make_policy
+
+    from kb.search import get_backend
+    from kb.search.backends.opensearch import EsSearchBackend
+    from kb.search.base import SearchQuery
+    from kb.search.documents import policy_document
+
+    prefix = f"tsearch{uuid.uuid4().hex[:8]}"
+    backend = get_backend(
+        Settings(
+            search_backend="opensearch",
+            search_url=opensearch_url,
+            search_timeout_seconds=30,
+            search_index_prefix=prefix,
+        )
+    )
+    assert isinstance(backend, EsSearchBackend)
+    try:
+        index = backend.es_index(IndexKind.POLICIES)
+        version = index.create_version()
+        assert backend.client.index_setting(version, "index.refresh_interval") == "-1"
+        for batch in range(3):  # several bulk requests with refreshes between them: several segments
+            docs = [
+                policy_document(make_policy(batch * 10 + i, f"关于第{batch}批通知{i}", "社会保险。"))
+                for i in range(3)
+            ]
+            assert index.bulk_index(docs, version=version).indexed == 3
+            index.refresh(version=version)
+        index.swap_alias(version)
+        assert index.current_version() == version
+        assert backend.client.index_setting(version, "index.refresh_interval") is None  # the default again
+        segments: Any = backend.client._call("segments", lambda c, t: c.indices.segments(index=version, **t))
+        shards = segments["indices"][version]["shards"]["0"]
+        assert [len(s["segments"]) for s in shards] == [1]
+        # Written after the swap (an incremental sync) and found without an explicit refresh call.
+        index.bulk_index([policy_document(make_policy(99, "关于后来补充的通知", "补充内容。"))])
+        found: list[int] = []
+        for _ in range(50):
+            found = [h.id for h in backend.search(SearchQuery(text="后来补充")).hits]
+            if found:
+                break
+            time.sleep(0.2)
+        assert found == [99]
+        assert backend.search(SearchQuery(text="社会保险")).total == 9
+    finally:
+        for name in backend.client.indices(f"{prefix}-*"):
+            backend.client.delete_index(name)
+        backend.close()
