@@ -12,10 +12,19 @@ _INDEX_TABLE = re.compile(r"(policies|qa|glossary)_v[0-9]+_")
 
 
 def sqlite_index_bytes(db_path: Path) -> int:
-    """Bytes of the pages of the search index tables (docs, FTS5 and their shadow tables, indexes)."""
+    """Bytes of the pages of the live search index versions (docs, FTS5 and shadow tables, indexes).
+
+    Only the versions ``search_aliases`` points at count: a version kept beside the live one (a reindex in
+    progress or not yet dropped) is not part of the index users search.
+    """
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        live = [str(v) for (v,) in conn.execute("SELECT version FROM search_aliases")]
         rows = conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
-    return sum(int(size) for name, size in rows if _INDEX_TABLE.search(name))
+    return sum(
+        int(size)
+        for name, size in rows
+        if _INDEX_TABLE.search(name) and any(f"{v}_" in str(name) for v in live)
+    )
 
 
 def opensearch_index_bytes(url: str, prefix: str) -> int:
