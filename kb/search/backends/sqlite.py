@@ -277,15 +277,16 @@ class SqliteSearchBackend(BaseSearchBackend):
         docs = names["docs"]
         # Score and filter the candidates once; page, total and every facet then read the small temp table.
         conn.execute("DROP TABLE IF EXISTS temp.pk_hits")
+        dated = ", d.publish_date AS publish_date" if kind is IndexKind.POLICIES else ""
         conn.execute(
-            f"CREATE TEMP TABLE pk_hits AS WITH {cand} SELECT d.id AS id, {sq.score_expr} AS score "
+            f"CREATE TEMP TABLE pk_hits AS WITH {cand} SELECT d.id AS id, {sq.score_expr} AS score{dated} "
             f"FROM cand JOIN {docs} d ON d.id = cand.id WHERE {where}",
             sq.params,
         )
         joined = f"temp.pk_hits h JOIN {docs} d ON d.id = h.id"
-        # Page first, then read the display columns of the page only (not of every candidate).
+        # Page on the temp table alone, then read the display columns of the page only.
         page = conn.execute(
-            f"SELECT d.id, h.score AS score FROM {joined} ORDER BY {sq.order_by} LIMIT ? OFFSET ?",
+            f"SELECT h.id, h.score FROM temp.pk_hits h ORDER BY {sq.order_by} LIMIT ? OFFSET ?",
             (sq.limit, sq.offset),
         ).fetchall()
         shown: dict[int, tuple[str, str, str]] = {}

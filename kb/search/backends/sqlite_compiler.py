@@ -48,7 +48,7 @@ class SqlQuery:
     candidates: str  # the WITH list, ending in cand(id, score)
     where: list[str]
     params: dict[str, Any]
-    order_by: str
+    order_by: str  # over temp.pk_hits h (id, score, and publish_date for policies)
     score_expr: str
     highlight_match: str | None = None
     clause_match: str | None = None
@@ -77,9 +77,9 @@ class SqliteQueryCompiler(BaseQueryCompiler):
             if self.demote_invalid:
                 score += f" * {self._validity()}"
         if policies and self.query.sort is SortOrder.NEWEST:
-            order = "d.publish_date IS NULL, d.publish_date DESC, d.id ASC"
+            order = "h.publish_date IS NULL, h.publish_date DESC, h.id ASC"
         else:
-            order = "score DESC, d.id ASC"
+            order = "h.score DESC, h.id ASC"
         words = self._word_match(layout.word_columns)
         clause_words = self._clause_match()
         return SqlQuery(
