@@ -65,10 +65,13 @@ Tables = dict[str, list[tuple[Any, ...]]]
 def _index_tables(path: Path, store_tables: set[str]) -> Tables:
     """Every row of every table the reindex created (the backend's layout, whatever it is)."""
     with sqlite3.connect(path) as conn:
+        # Virtual (FTS5) tables are left out: their content is their shadow tables, compared as plain tables
+        # (reading an FTS5 table may also need functions only the backend's connection registers).
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
         names = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            if r[0] not in store_tables
+            name
+            for name, sql in rows.fetchall()
+            if name not in store_tables and not (sql or "").upper().startswith("CREATE VIRTUAL TABLE")
         ]
         # Sorted in Python: FTS5 shadow tables are WITHOUT ROWID.
         return {name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in names}
