@@ -9,7 +9,7 @@ the character-bigram overlap of the two questions. Both parts are 0-1 and backen
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import analyzers
@@ -53,30 +53,38 @@ class PreparedQuestion:
         self.total = sum(self.weights.values())
         self.bigrams = set(analyzers.cjk_bigrams(analyzers.normalize(question)))
 
-    def coverage(self, asked: str, answered: str) -> float:
-        """Weighted share of the content words in the (normalized) candidate question or answer."""
+    def coverage(self, asked: str, answered: str | Callable[[], str]) -> float:
+        """Weighted share of the content words in the (normalized) candidate question or answer.
+
+        ``answered`` may be a function giving the normalized answer: it is only needed for words the
+        question does not have, and normalizing a long answer is the dearest step.
+        """
         if not self.weights:
             return 0.0
         found = 0.0
         for word, weight in self.weights.items():
             if word in asked:
                 found += weight
-            elif word in answered:
-                found += ANSWER_CREDIT * weight
+            else:
+                if not isinstance(answered, str):
+                    answered = answered()
+                if word in answered:
+                    found += ANSWER_CREDIT * weight
         return found / self.total if self.total else 0.0
 
-    def bigram_overlap(self, candidate_question: str) -> float:
+    def bigram_overlap(self, candidate_question: str, *, normalized: bool = False) -> float:
         """Share of the question's bigrams that also occur in the candidate question."""
         if not self.bigrams:
             return 0.0
-        theirs = set(analyzers.cjk_bigrams(analyzers.normalize(candidate_question)))
+        asked = candidate_question if normalized else analyzers.normalize(candidate_question)
+        theirs = set(analyzers.cjk_bigrams(asked))
         return len(self.bigrams & theirs) / len(self.bigrams)
 
-    def confidence(self, candidate_question: str, answered: str) -> float:
-        """0-1, as ``confidence``; ``answered`` is the candidate answer already normalized."""
+    def confidence(self, candidate_question: str, answered: str | Callable[[], str]) -> float:
+        """0-1, as ``confidence``; ``answered`` is the candidate answer already normalized (or a function)."""
         asked = analyzers.normalize(candidate_question)
         value = WORD_SHARE * self.coverage(asked, answered) + (1 - WORD_SHARE) * (
-            self.bigram_overlap(candidate_question)
+            self.bigram_overlap(asked, normalized=True)
         )
         return max(0.0, min(1.0, value))
 
@@ -118,6 +126,12 @@ def best_phrasing_confidence(
     ``question`` may be a PreparedQuestion (then ``rarity`` is the one it was prepared with).
     """
     prepared = question if isinstance(question, PreparedQuestion) else PreparedQuestion(question, rarity)
-    answered = analyzers.normalize(candidate_answer)
-    scores = [prepared.confidence(p, answered) for p in phrasings if p.strip()]
+    answered: list[str] = []
+
+    def normalized_answer() -> str:
+        if not answered:
+            answered.append(analyzers.normalize(candidate_answer))
+        return answered[0]
+
+    scores = [prepared.confidence(p, normalized_answer) for p in phrasings if p.strip()]
     return max(scores, default=0.0)

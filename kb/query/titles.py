@@ -117,6 +117,9 @@ class TitleIndex:
                 by_char[char].append(i)
         self._by_length = {n: array("i", ids) for n, ids in by_length.items()}
         self._by_char = {c: array("i", ids) for c, ids in by_char.items()}
+        #: query length -> the aliases near that length, in alias order (built on first use; query lengths
+        #: are bounded by the query limit, and the lists only hold references).
+        self._near: dict[int, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self._aliases)
@@ -151,8 +154,11 @@ class TitleIndex:
         slack = (100.0 - TITLE_MATCH_CUTOFF) / 100.0 + 0.01
         low = math.floor(length * (1 - slack) / (1 + slack))
         high = math.ceil(length * (1 + slack) / (1 - slack))
-        ids = sorted(i for n in range(low, high + 1) for i in self._by_length.get(n, ()))
-        return [self._aliases[i] for i in ids]
+        cached = self._near.get(length)
+        if cached is None:
+            ids = sorted(i for n in range(low, high + 1) for i in self._by_length.get(n, ()))
+            cached = self._near[length] = [self._aliases[i] for i in ids]
+        return cached
 
     def _gapped(self, query: str) -> list[tuple[str, float, int]]:
         longest = len(query) / SUBSEQUENCE_MIN_COVERAGE
