@@ -21,9 +21,11 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import jieba
+
+from analyzers.jieba_dict import compact_tokenizer
 
 EngineName = Literal["jieba", "rjieba"]
 ENGINE_ENV = "POLICYKB_SEGMENTER"
@@ -42,11 +44,19 @@ _RUN_TAIL = re.compile(f"[\u4e00-\u9fd5a-zA-Z0-9{_RISKY_CHARS}]+")
 
 
 class _JiebaEngine:
-    """The reference: jieba's Python tokenizer with the user words."""
+    """The reference: jieba's Python tokenizer with the user words.
 
-    def __init__(self, words: Sequence[tuple[str, int]]) -> None:
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+    ``compact`` reads jieba's dictionary into analyzers.jieba_dict.CompactFreq (~6 MB, same lookups, each a
+    binary search) instead of jieba's ~70 MB dict: right for the few runs rjieba hands over, too slow for
+    whole documents (the POLICYKB_SEGMENTER=jieba engine keeps the dict).
+    """
+
+    def __init__(self, words: Sequence[tuple[str, int]], *, compact: bool = False) -> None:
+        if compact:
+            self.tokenizer = compact_tokenizer()
+        else:
+            self.tokenizer = jieba.Tokenizer()
+            self.tokenizer.initialize()
         freq = self.tokenizer.FREQ
         total = self.tokenizer.total + sum(f - freq.get(w, 0) for w, f in words)
         for word, f in words:
@@ -60,11 +70,46 @@ class _JiebaEngine:
         return list(self.tokenizer.cut_for_search(block, HMM=True))
 
 
+#: Whether the reference engine beside rjieba is loaded on analyzers.jieba_dict (see use_compact_reference).
+_compact_reference = False
+
+
+def use_compact_reference(enabled: bool = True) -> None:
+    """Load jieba's reference engine (runs around ASCII symbols) on the ~6 MB CompactFreq from now on.
+
+    For a process where memory counts and segmentation volume does not (the API: queries and titles).
+    Tokens are identical; each dictionary lookup is a binary search, so whole documents segment ~3x slower
+    (1.34 M characters of policy bodies: 0.26 -> 0.75 CPU s), which is why indexing keeps jieba's dict.
+    Takes effect the next time the reference engine is loaded (see Segmenter.release_reference).
+    """
+    global _compact_reference
+    _compact_reference = enabled
+
+
+#: Whether a segmenter has taken over rjieba's module-level instance (see _new_rjieba).
+_rjieba_default_taken = False
+_rjieba_lock = threading.Lock()
+
+
+def _new_rjieba() -> Any:
+    """A fresh jieba-rs instance with its default dictionary; the first one is the instance ``import rjieba``
+    already built (``rjieba._DEFAULT_JIEBA``, ~25 MB), which nothing else in the project uses: building a
+    second one kept two copies of the dictionary in every process. rjieba's module-level functions then see
+    the user words too."""
+    global _rjieba_default_taken
+    import rjieba
+
+    with _rjieba_lock:
+        default = getattr(rjieba, "_DEFAULT_JIEBA", None)
+        if not _rjieba_default_taken and default is not None:
+            _rjieba_default_taken = True
+            return default
+    return rjieba.Jieba()
+
+
 class _RJiebaEngine:
     def __init__(self, words: Sequence[tuple[str, int]]) -> None:
-        import rjieba
-
-        self.tokenizer = rjieba.Jieba()
+        self.tokenizer: Any = _new_rjieba()
         for word, freq in words:
             self.tokenizer.add_word(word, freq, None)
 
@@ -77,8 +122,7 @@ class _RJiebaEngine:
 
 def user_word_frequencies(words: Iterable[str]) -> list[tuple[str, int]]:
     """Frequencies that keep each user word whole, computed once with jieba so both engines get the same."""
-    reference = jieba.Tokenizer()
-    reference.initialize()
+    reference = compact_tokenizer()  # the same frequencies as jieba's dict, without its ~70 MB
     unique = sorted({w for w in words if w and not w.isspace()})
     # suggest_freq(tune=False) is the smallest frequency that beats the word's own split.
     return [(w, max(int(reference.suggest_freq(w, tune=False)), USER_WORD_MIN_FREQ)) for w in unique]
@@ -122,8 +166,22 @@ class Segmenter:
         if self._reference is None:
             with self._lock:
                 if self._reference is None:
-                    self._reference = _JiebaEngine(self.user_words)
+                    compact = self._fast is not None and _compact_reference
+                    self._reference = _JiebaEngine(self.user_words, compact=compact)
         return self._reference
+
+    def release_reference(self) -> bool:
+        """Drop jieba's reference engine (~70 MB) when rjieba does the rest; True when one was dropped.
+
+        It is only needed for runs around ASCII symbols, which titles have (2019-2021, 0.5%) and queries
+        rarely: a process that has built its vocabulary can give the memory back, and the next such run
+        loads the engine again (same user words, same tokens; about a second).
+        """
+        if self._fast is None or self._reference is None:
+            return False
+        with self._lock:
+            self._reference = None
+        return True
 
     def _split(self, text: str, search: bool) -> list[str]:
         if self._fast is None:
@@ -165,6 +223,11 @@ def glossary_user_words() -> list[str]:
         for form in entry.forms:
             forms.update({normalize_aligned(form), normalize(form)})
     return sorted(forms)
+
+
+def release_reference_engine() -> bool:
+    """``Segmenter.release_reference`` on the process-wide segmenter, if it has been built."""
+    return _default.release_reference() if _default is not None else False
 
 
 def get_segmenter() -> Segmenter:
