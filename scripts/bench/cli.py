@@ -69,6 +69,9 @@ def bench(
     parallel_limit: Annotated[int | None, typer.Option(min=1, help="policies/Q&A in the worker test")] = None,
     parallel_backends: Annotated[str, typer.Option(help="backends of the worker test")] = "sqlite",
     api_workers: Annotated[int, typer.Option(min=1, help="worker processes of the API under test")] = 2,
+    reindex_workers: Annotated[
+        int | None, typer.Option(min=1, help="reindex --workers (default: as the CLI)")
+    ] = None,
 ) -> None:
     """基准测试 / benchmark: segmentation bound, indexing, API vs engine latency, scale, memory."""
     cfg = BenchConfig(
@@ -90,6 +93,7 @@ def bench(
         parallel_limit=parallel_limit,
         parallel_backends=_names(parallel_backends),
         api_workers=api_workers,
+        **({"reindex_workers": reindex_workers} if reindex_workers else {}),
     )
     if not all(h in cfg.opensearch_url for h in ("127.0.0.1",)):
         raise typer.BadParameter(

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from indexer.doc_builder import default_workers
 from kb.settings import Settings
 from kb.store import Store
 from scripts.bench import indexing, segmentation, sizes
@@ -48,6 +49,7 @@ class BenchConfig(BaseModel):
     parallel_limit: int | None = Field(default=None, ge=1, description="policies and Q&A in the worker test")
     parallel_backends: list[str] = ["sqlite"]
     api_workers: int = Field(default=2, ge=1, description="`policykb serve --workers` of the API under test")
+    reindex_workers: int = Field(default_factory=default_workers, ge=1, description="reindex --workers N")
     reuse: list[str] = Field(default_factory=list, description="corpora whose store an earlier run loaded")
 
 
@@ -273,7 +275,7 @@ def bench_corpus(name: str, cfg: BenchConfig, log: Any, checkpoint: Any = None) 
                 reopened = Store(settings.resolved_database_url)
                 search = get_backend(settings)
                 try:
-                    timing = indexing.timed_reindex(reopened, search)
+                    timing = indexing.timed_reindex(reopened, search, workers=cfg.reindex_workers)
                 finally:
                     search.close()
                     reopened.close()
