@@ -93,8 +93,9 @@ def bench(
         parallel_limit=parallel_limit,
         parallel_backends=_names(parallel_backends),
         api_workers=api_workers,
-        **({"reindex_workers": reindex_workers} if reindex_workers else {}),
     )
+    if reindex_workers:
+        cfg.reindex_workers = reindex_workers
     if not all(h in cfg.opensearch_url for h in ("127.0.0.1",)):
         raise typer.BadParameter(
             "the benchmark talks to loopback only: --opensearch-url http://127.0.0.1:PORT"
