@@ -55,8 +55,10 @@ TITLE_KEYS: dict[IndexKind, str] = {
 }
 SNIPPET_TOKENS = 48
 BUSY_TIMEOUT_MS = 10_000
-#: Read connections are kept per thread; these apply to each (page cache in KiB when negative, bytes mapped).
-READ_PRAGMAS = ("cache_size = -32768", "mmap_size = 268435456", "temp_store = MEMORY")
+#: Read connections are kept per thread; these apply to each. A 32 MiB page cache (the default is 2 MiB):
+#: 179 judged queries took 6.1-7.4 CPU s per pass with it, 8.2 s with 8 MiB. No mmap: it saved no CPU and
+#: added ~40 MB to the process RSS.
+READ_PRAGMAS = ("cache_size = -32768", "temp_store = MEMORY")
 
 
 def database_path(settings: Settings) -> Path:
