@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import select
 
 import analyzers
@@ -62,15 +64,18 @@ def published_qa_by_policy(store: Store, policy_ids: list[int]) -> dict[int, lis
     found: dict[int, list[QAPair]] = {pid: [] for pid in policy_ids}
     if not policy_ids:
         return found
+    table = QAPairRow.__table__
     with store.read_session() as session:
+        # Plain rows, not ORM objects (identity map and loading were most of the cost); a Row has the
+        # columns as attributes, which is all qa_pair_from_row reads.
         rows = session.execute(
-            select(QAPairRow)
-            .where(QAPairRow.policy_id.in_(policy_ids), QAPairRow.status == QAStatus.PUBLISHED.value)
-            .order_by(QAPairRow.id)
-        ).scalars()
+            select(table)
+            .where(table.c.policy_id.in_(policy_ids), table.c.status == QAStatus.PUBLISHED.value)
+            .order_by(table.c.id)
+        )
         for row in rows:
             if row.policy_id is not None:
-                found[row.policy_id].append(qa_pair_from_row(row))
+                found[row.policy_id].append(qa_pair_from_row(cast(QAPairRow, row)))
     return found
 
 

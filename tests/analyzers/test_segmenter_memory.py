@@ -15,15 +15,26 @@ pytest.importorskip("rjieba")
 RISKY = "关于印发2019-2021年度0.5%补贴标准的通知"
 
 
-def test_released_reference_engine_is_loaded_again_with_the_same_tokens() -> None:
-    segmenter = Segmenter(glossary_user_words(), engine="rjieba")
-    assert segmenter.release_reference() is False  # nothing loaded yet
-    before = segmenter.cut(RISKY)
-    search_before = segmenter.cut_for_search(RISKY)
+def test_released_reference_engine_is_loaded_again_with_the_same_tokens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(segmenter, "_compact_reference", False)
+    engine = Segmenter(glossary_user_words(), engine="rjieba")
+    assert engine.release_reference() is False  # nothing loaded yet
+    before = engine.cut(RISKY)
+    search_before = engine.cut_for_search(RISKY)
     assert "".join(before) == RISKY
-    assert segmenter.release_reference() is True
-    assert segmenter.cut(RISKY) == before
-    assert segmenter.cut_for_search(RISKY) == search_before
+    assert engine.release_reference() is True
+    assert engine.cut(RISKY) == before
+    assert engine.cut_for_search(RISKY) == search_before
+
+
+def test_a_compact_reference_engine_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(segmenter, "_compact_reference", True)
+    engine = Segmenter(["社会保险"], engine="rjieba")
+    engine.cut(RISKY)
+    assert engine.release_reference() is False
+    assert engine._reference is not None and engine._reference.compact
 
 
 def test_the_jieba_engine_keeps_its_reference() -> None:
@@ -49,18 +60,16 @@ SAMPLES = [
 ]
 
 
-def test_compact_reference_engine_gives_the_dict_engines_tokens() -> None:
+def test_compact_reference_engine_gives_the_dict_engines_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     words = glossary_user_words()
     plain = Segmenter(words, engine="rjieba")
-    segmenter.use_compact_reference(False)
+    monkeypatch.setattr(segmenter, "_compact_reference", False)
     expected = [(plain.cut(t), plain.cut_for_search(t)) for t in SAMPLES]
     compact = Segmenter(words, engine="rjieba")
-    try:
-        segmenter.use_compact_reference(True)
-        assert [(compact.cut(t), compact.cut_for_search(t)) for t in SAMPLES] == expected
-        assert isinstance(compact._reference_engine().tokenizer.FREQ, CompactFreq)
-    finally:
-        segmenter.use_compact_reference(False)
+    segmenter.use_compact_reference(True)
+    assert [(compact.cut(t), compact.cut_for_search(t)) for t in SAMPLES] == expected
+    assert isinstance(compact._reference_engine().tokenizer.FREQ, CompactFreq)
+    assert not isinstance(plain._reference_engine().tokenizer.FREQ, CompactFreq)
 
 
 def test_compact_frequencies_answer_as_jiebas_dict() -> None:
