@@ -30,6 +30,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def uvicorn_worker_pids(supervisor: int) -> list[int]:
+    """The worker processes uvicorn spawned under ``supervisor`` (not multiprocessing's resource tracker)."""
+    path = Path(f"/proc/{supervisor}/task/{supervisor}/children")
+    try:
+        children = [int(p) for p in path.read_text().split()]
+    except OSError:
+        return []
+    pids = []
+    for child in children:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+            pids.append(child)
+    return pids
+
+
 class ApiServer:
     """``python -m search_api.cli.main serve`` with the given POLICYKB_* environment; a context manager."""
 
@@ -67,22 +85,7 @@ class ApiServer:
         """The processes serving requests: the process itself, or uvicorn's spawned workers."""
         if self.process is None:
             return []
-        if self.workers == 1:
-            return [self.process.pid]
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            children = [int(p) for p in path.read_text().split()]
-        except OSError:
-            return []
-        pids = []
-        for child in children:
-            try:
-                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
-                pids.append(child)
-        return pids
+        return [self.process.pid] if self.workers == 1 else uvicorn_worker_pids(self.process.pid)
 
     def rss_mb(self) -> float:
         """Resident memory of the largest worker process now (the per-worker figure the target is about)."""

@@ -9,13 +9,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from indexer.errors import IngestError
 from indexer.importers.base import ImportReport
 from kb.errors import KBError
 from kb.store import Store
+from search_api.cli.progress import progress_bars
 
 # Piped output (CI logs, benchmarks) gets a wide table instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -38,14 +39,7 @@ class RichProgress:
 
 
 def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
+    return progress_bars(console)
 
 
 def _store(database_url: str | None) -> Store:

@@ -1,4 +1,4 @@
-"""A rich progress bar per index kind for ``policykb reindex``."""
+"""Progress bars of the CLI: the standard bar, and one bar per index kind for ``policykb reindex``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from indexer.index_sync import Progress as ReindexProgress
 from kb.search.base import IndexKind
 
 
-@contextmanager
-def reindex_progress(console: Console) -> Iterator[ReindexProgress]:
-    """A hook for ``reindex(progress=...)`` that draws one bar per kind while the context is open."""
-    bars = Progress(
+def progress_bars(console: Console) -> Progress:
+    """description, bar, done/total, elapsed — kept on screen when done."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -23,6 +22,12 @@ def reindex_progress(console: Console) -> Iterator[ReindexProgress]:
         console=console,
         transient=False,
     )
+
+
+@contextmanager
+def reindex_progress(console: Console) -> Iterator[ReindexProgress]:
+    """A hook for ``reindex(progress=...)`` that draws one bar per kind while the context is open."""
+    bars = progress_bars(console)
     tasks: dict[IndexKind, TaskID] = {}
 
     def hook(kind: IndexKind, done: int, total: int) -> None:

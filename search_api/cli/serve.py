@@ -16,7 +16,7 @@ from kb.store import Store
 console = Console(stderr=True)
 
 DEFAULT_DEMO_DIR = Path("var/demo")
-WORKER_HEALTHCHECK_SECONDS = 120.0
+WORKER_HEALTHCHECK_SECONDS = 120
 
 
 def _run(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = True) -> None:

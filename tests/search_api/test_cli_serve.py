@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from kb.search import get_backend
 from kb.settings import Settings
 from kb.store import Store
+from scripts.bench.server import uvicorn_worker_pids
 from search_api.app import create_app
 from search_api.cli.main import app as cli
 
@@ -38,21 +39,6 @@ def test_demo_loads_idempotently_and_serves_search(tmp_path: Path) -> None:
     assert qa.status_code == 200 and qa.json()["answers"]
 
 
-def _workers(pid: int) -> list[int]:
-    """The uvicorn worker processes of a supervisor (spawned children, not multiprocessing's tracker)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    children = [int(p) for p in path.read_text().split()] if path.exists() else []
-    workers = []
-    for child in children:
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
-            workers.append(child)
-    return workers
-
-
 def test_serve_with_two_workers_answers_from_both(tmp_path: Path) -> None:
     """``serve --workers 2``: a supervisor and two worker processes, each building its app from POLICYKB_*."""
     import os
@@ -76,7 +62,7 @@ def test_serve_with_two_workers_answers_from_both(tmp_path: Path) -> None:
         deadline = time.monotonic() + 180
         workers: list[int] = []
         while time.monotonic() < deadline and server.poll() is None:
-            workers = _workers(server.pid)
+            workers = uvicorn_worker_pids(server.pid)
             try:
                 url = f"http://127.0.0.1:{port}/api/search"
                 response = httpx.get(url, params={"q": "稳岗返还"}, timeout=5, trust_env=False)
