@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from indexer.index_sync import IndexSyncError, checkpoint_name, policy_documents
 from kb.errors import SearchUnavailableError
 from kb.models import Interpretation, Policy, QAPair
 from kb.search import get_backend
+from kb.search.backends.es_definitions import SOURCE_EXCLUDES
 from kb.search.base import BaseSearchBackend, IndexKind
 from kb.store import Store
 from scripts import search_server
@@ -101,8 +103,8 @@ def _store_docs(store: Store) -> dict[str, str]:
 
 
 def _stored_part(doc: dict[str, Any]) -> dict[str, Any]:
-    """The document as _source keeps it: the mapping excludes the match-only ``*_bigrams`` fields."""
-    return {k: v for k, v in doc.items() if not k.endswith("_bigrams")}
+    """The document as _source keeps it: the mapping excludes the match-only fields (SOURCE_EXCLUDES)."""
+    return {k: v for k, v in doc.items() if not any(fnmatch(k, pattern) for pattern in SOURCE_EXCLUDES)}
 
 
 def test_import_survives_an_engine_outage_and_sync_catches_up(
