@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # Replicas of every new index version; 1 on a three-node cluster keeps all shards when a node is lost.
     search_replicas: int = Field(default=0, ge=0, le=5)
     search_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    #: Worker processes of ``policykb serve`` (``--workers`` overrides it); one per core is the usual choice.
+    api_workers: int = Field(default=1, ge=1, le=64)
     search_username: str | None = None
     search_password: str | None = None
     search_api_key: str | None = None

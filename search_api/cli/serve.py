@@ -79,8 +79,12 @@ def register(app: typer.Typer) -> None:
     def serve_command(
         host: str = typer.Option("127.0.0.1", "--host", help="address to bind (0.0.0.0 for all)"),
         port: int = typer.Option(8000, "--port", min=1, max=65535),
-        workers: int = typer.Option(
-            1, "--workers", min=1, max=64, help="worker processes (e.g. one per core; 1 = in this process)"
+        workers: int | None = typer.Option(
+            None,
+            "--workers",
+            min=1,
+            max=64,
+            help="worker processes, one per core is usual (default: POLICYKB_API_WORKERS, 1)",
         ),
         access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="log every request"),
     ) -> None:
@@ -90,6 +94,7 @@ def register(app: typer.Typer) -> None:
         except KBError as exc:
             console.print(f"[red]{exc.message_zh}[/red]: {exc}")
             raise typer.Exit(2) from exc
+        workers = workers or settings.api_workers
         console.print(
             f"policykb: http://{host}:{port}/  (backend {settings.search_backend}, {workers} worker(s))"
         )

@@ -40,7 +40,7 @@ def test_demo_loads_idempotently_and_serves_search(tmp_path: Path) -> None:
 
 
 def test_serve_with_two_workers_answers_from_both(tmp_path: Path) -> None:
-    """``serve --workers 2``: a supervisor and two worker processes, each building its app from POLICYKB_*."""
+    """``POLICYKB_API_WORKERS=2 serve``: a supervisor and two workers, each app built from POLICYKB_*."""
     import os
     import socket
     import subprocess
@@ -54,9 +54,10 @@ def test_serve_with_two_workers_answers_from_both(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "POLICYKB_DATA_DIR": str(tmp_path), "POLICYKB_SEARCH_BACKEND": "sqlite"}
+    env["POLICYKB_API_WORKERS"] = "2"  # the setting (the bench passes --workers, the same path)
     env.pop("POLICYKB_DATABASE_URL", None)
     log = (tmp_path / "serve.log").open("wb")
-    command = [sys.executable, "-m", "search_api.cli.main", "serve", "--port", str(port), "--workers", "2"]
+    command = [sys.executable, "-m", "search_api.cli.main", "serve", "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 180
