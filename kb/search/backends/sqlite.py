@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +15,7 @@ from sqlalchemy.engine import make_url
 from kb.errors import QueryError, SearchUnavailableError
 from kb.search.backends.sqlite_compiler import SqliteQueryCompiler, SqlQuery
 from kb.search.backends.sqlite_index import SqliteIndex
+from kb.search.backends.sqlite_pool import ReadPool
 from kb.search.backends.sqlite_schema import (
     BODY_SEG_COLUMNS,
     LAYOUTS,
@@ -55,10 +54,16 @@ TITLE_KEYS: dict[IndexKind, str] = {
 }
 SNIPPET_TOKENS = 48
 BUSY_TIMEOUT_MS = 10_000
-#: Read connections are kept per thread; these apply to each. A 32 MiB page cache (the default is 2 MiB):
-#: 179 judged queries took 6.1-7.4 CPU s per pass with it, 8.2 s with 8 MiB. No mmap: it saved no CPU and
-#: added ~40 MB to the process RSS.
+#: Read connections are pooled; these apply to each. A 32 MiB page cache (the default is 2 MiB): 179 judged
+#: queries took 6.1-7.4 CPU s per pass with it, 8.2 s with 8 MiB. No mmap: it saved no CPU and added ~40 MB
+#: to the process RSS.
 READ_PRAGMAS = ("cache_size = -32768", "temp_store = MEMORY")
+#: At most this many read connections per process (each holds its page cache: 4 x 32 MiB). One per thread
+#: made the API's RSS grow with its thread pool (480 MB peak at 8 clients); on a few cores more concurrent
+#: SQLite readers than this only wait for a CPU anyway, so further callers wait for a free connection.
+READ_POOL_SIZE = 4
+#: How long a caller waits for a pooled connection before the engine counts as unavailable.
+READ_POOL_WAIT_SECONDS = 10.0
 
 
 def database_path(settings: Settings) -> Path:
@@ -134,7 +139,7 @@ class SqliteResults(BaseResults):
 
 
 class SqliteSearchBackend(BaseSearchBackend):
-    """SQLite FTS5 backend; reads reuse one connection per thread, writes open their own."""
+    """SQLite FTS5 backend; reads share a bounded pool of connections, writes open their own."""
 
     name = "sqlite"
     index_class = SqliteIndex
@@ -145,9 +150,7 @@ class SqliteSearchBackend(BaseSearchBackend):
         super().__init__(settings, **kwargs)
         self.path = database_path(settings)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
+        self._pool = ReadPool(self._open_reader, READ_POOL_SIZE, READ_POOL_WAIT_SECONDS)
         self._layouts: dict[str, int | None] = {}
         with self.write() as conn:
             for statement in META_DDL.split(";"):
@@ -169,48 +172,34 @@ class SqliteSearchBackend(BaseSearchBackend):
             conn.create_function("pow", 2, math.pow, deterministic=True)
         return conn
 
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's read connection (a new one after a fork: connections do not cross processes)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid():
-            return conn
+    def _open_reader(self) -> sqlite3.Connection:
         conn = self._open()
         for pragma in READ_PRAGMAS:
             conn.execute(f"PRAGMA {pragma}")
-        self._local.conn, self._local.pid = conn, os.getpid()
-        with self._readers_lock:
-            self._readers.append(conn)
         return conn
-
-    def _discard_reader(self, conn: sqlite3.Connection) -> None:
-        self._local.conn = None
-        with self._readers_lock:
-            if conn in self._readers:
-                self._readers.remove(conn)
-        conn.close()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection inside one read transaction: the alias and the tables it names stay consistent."""
-        conn = self._reader()
+        """A pooled connection in one read transaction: the alias and the tables it names stay consistent."""
+        conn = self._pool.acquire()
+        healthy = False
         try:
             conn.execute("BEGIN")
             yield conn
             conn.execute("COMMIT")
+            healthy = True
         except sqlite3.OperationalError as exc:
-            self._discard_reader(conn)
             raise SearchUnavailableError(f"search database {self.path} is unavailable: {exc}") from exc
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            healthy = not conn.in_transaction
             raise
+        finally:
+            self._pool.release(conn, keep=healthy)
 
     def close(self) -> None:
-        with self._readers_lock:
-            readers, self._readers = self._readers, []
-        for conn in readers:
-            conn.close()
-        self._local = threading.local()
+        self._pool.close()
 
     def check_layout(self, conn: sqlite3.Connection, version: str) -> None:
         """Refuse a version built by another table layout, with what to do about it."""

@@ -12,7 +12,7 @@ from search_factories import clauses_of, make_policy, policy_documents, qa_docum
 
 from kb.errors import SearchUnavailableError
 from kb.search import get_backend
-from kb.search.backends.sqlite import SqliteSearchBackend
+from kb.search.backends.sqlite import READ_POOL_SIZE, SqliteSearchBackend
 from kb.search.backends.sqlite_index import clause_offsets
 from kb.search.backends.sqlite_schema import pack_body, unpack_body
 from kb.search.base import IndexKind, SearchQuery
@@ -116,7 +116,7 @@ def test_an_index_of_the_old_layout_asks_for_a_reindex(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_threads_search_on_their_own_connections(tmp_path: Path) -> None:
+def test_threads_share_a_bounded_pool_of_read_connections(tmp_path: Path) -> None:
     backend = _backend(tmp_path)
     backend.index(IndexKind.POLICIES).bulk_index(policy_documents())
     expected = [h.id for h in backend.search(SearchQuery(text="养老保险")).hits]
@@ -131,16 +131,16 @@ def test_threads_search_on_their_own_connections(tmp_path: Path) -> None:
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
+    threads = [threading.Thread(target=run) for _ in range(3 * READ_POOL_SIZE)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert not errors
-    assert results == [expected] * 20
-    assert len(backend._readers) == 5  # the main thread's and one per worker thread
+    assert results == [expected] * 5 * len(threads)
+    assert 1 <= backend._pool.open_connections <= READ_POOL_SIZE  # never one per thread
     backend.close()
-    assert backend._readers == []
+    assert backend._pool.open_connections == 0
     assert [h.id for h in backend.search(SearchQuery(text="养老保险")).hits] == expected  # reopens
     backend.close()
 
