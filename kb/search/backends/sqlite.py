@@ -58,10 +58,11 @@ BUSY_TIMEOUT_MS = 10_000
 #: queries took 6.1-7.4 CPU s per pass with it, 8.2 s with 8 MiB. No mmap: it saved no CPU and added ~40 MB
 #: to the process RSS.
 READ_PRAGMAS = ("cache_size = -32768", "temp_store = MEMORY")
-#: At most this many read connections per process (each holds its page cache: 4 x 32 MiB). One per thread
-#: made the API's RSS grow with its thread pool (480 MB peak at 8 clients); on a few cores more concurrent
-#: SQLite readers than this only wait for a CPU anyway, so further callers wait for a free connection.
-READ_POOL_SIZE = 4
+#: At most this many read connections per process (each holds its page cache: 2 x 32 MiB). One per thread
+#: made an API worker's RSS grow with its thread pool (302 MB at rest, 480 MB peak at 8 clients); 4 still
+#: peaked at 464 MB. A worker process runs on about one core, so more concurrent SQLite readers per process
+#: than this only wait for a CPU anyway: further callers wait for a free connection.
+READ_POOL_SIZE = 2
 #: How long a caller waits for a pooled connection before the engine counts as unavailable.
 READ_POOL_WAIT_SECONDS = 10.0
 
