@@ -121,7 +121,10 @@ class QueryUnderstanding:
         normalized = understood.normalized
         candidates = [(m.group(1), "bracketed") for m in _BRACKETED.finditer(normalized)]
         if understood.clause and understood.clause.of_title:
-            candidates.append((understood.clause.of_title, "clause_title"))
+            of_title = understood.clause.of_title
+            candidates.append((of_title, "clause_title"))
+            # 社保法第五十八条: the law is named by its short form; titles carry the full one (社会保险法).
+            candidates += [(e.term, "clause_title") for e in self.expander.expand(of_title)]
         if not candidates and understood.doc_number is None:
             candidates.append((normalized, "near_title"))
             chunks = [c for c in normalized.split() if len(compact(c)) >= 4]

@@ -125,3 +125,27 @@ def test_without_vocabulary_only_the_vocabulary_free_steps_run() -> None:
     understood = bare.understand("国发〔2019〕5号")
     assert understood.doc_number is not None
     assert bare.understand("wufei chengshi").expanded == []
+
+
+@pytest.mark.parametrize(
+    ("query", "law", "number"),
+    [
+        ("社保法第五十八条", "中华人民共和国社会保险法", 58),
+        ("消法第二十四条", "中华人民共和国消费者权益保护法", 24),
+        ("个税法第6条", "中华人民共和国个人所得税法", 6),
+    ],
+)
+def test_clause_reference_with_the_short_name_of_its_law(query: str, law: str, number: int) -> None:
+    """The short names in synonyms.txt (社保法 => 社会保险法) find the law the clause belongs to."""
+    titles = [law, f"{law}实施条例", "北京市院前医疗急救服务条例", "上海市建设工程质量和安全管理条例"]
+    understood = QueryUnderstanding(Vocabulary.build(titles)).understand(query)
+    assert understood.clause is not None and understood.clause.number == number
+    assert [t.title for t in understood.titles][:1] == [law]
+    assert law in understood.parsed.title_phrases
+
+
+def test_agency_short_names_find_the_full_names(qu: QueryUnderstanding) -> None:
+    expanded = {e.term for e in qu.understand("人社部 失业保险金申领").expanded}
+    assert {"人力资源和社会保障部", "人力资源社会保障部"} <= expanded
+    # One-way: the full name does not also look for the short form (国办 is in every 国办发 number).
+    assert "国办" not in {e.term for e in qu.understand("国务院办公厅关于").expanded}
