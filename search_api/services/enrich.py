@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import select
-
 import analyzers
-from kb.models import QAPair, QAStatus
+from kb.models import QAPair
 from kb.search.query import ParsedQuery
 from kb.search.results import SearchHit
-from kb.store import Store
-from kb.store.convert import qa_pair_from_row
-from kb.store.tables import QAPairRow
 from search_api.sanitize import excerpt, plain_text, safe_highlight, safe_link
 from search_api.schemas.common import (
     GlossaryEntryPublic,
@@ -57,26 +50,6 @@ def _clause(hit: SearchHit) -> ClauseMatchPublic | None:
         text=plain_text(clause.text),
         text_html=safe_highlight(clause.highlight) if clause.highlight else safe_highlight(clause.text),
     )
-
-
-def published_qa_by_policy(store: Store, policy_ids: list[int]) -> dict[int, list[QAPair]]:
-    """Published Q&A of several policies in one read (the store has only a per-policy method)."""
-    found: dict[int, list[QAPair]] = {pid: [] for pid in policy_ids}
-    if not policy_ids:
-        return found
-    table = QAPairRow.__table__
-    with store.read_session() as session:
-        # Plain rows, not ORM objects (identity map and loading were most of the cost); a Row has the
-        # columns as attributes, which is all qa_pair_from_row reads.
-        rows = session.execute(
-            select(table)
-            .where(table.c.policy_id.in_(policy_ids), table.c.status == QAStatus.PUBLISHED.value)
-            .order_by(table.c.id)
-        )
-        for row in rows:
-            if row.policy_id is not None:
-                found[row.policy_id].append(qa_pair_from_row(cast(QAPairRow, row)))
-    return found
 
 
 def policy_hit(hit: SearchHit, related_qa: list[QAPair], parsed: ParsedQuery | None) -> PolicyHitPublic:

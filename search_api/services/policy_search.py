@@ -19,7 +19,7 @@ from kb.store import Store
 from search_api.engine_guard import call_engine
 from search_api.schemas.common import UnderstoodQueryPublic
 from search_api.schemas.search import FacetBucketPublic, SearchParams, SearchResponsePublic
-from search_api.services.enrich import glossary_for_text, policy_hit, published_qa_by_policy
+from search_api.services.enrich import glossary_for_text, policy_hit
 from search_api.services.glossary import GlossaryCache
 from search_api.services.inputs import build_search_query
 from search_api.services.search_log import write_search_log
@@ -82,7 +82,7 @@ def search_policies(params: SearchParams, ctx: SearchContext) -> SearchResponseP
         parsed=understood.parsed if understood else None,
     )
     parsed = results.understood
-    related = published_qa_by_policy(ctx.store, [hit.id for hit in results.hits])
+    related = ctx.store.published_qa_for_policies([hit.id for hit in results.hits])
     hits = [policy_hit(hit, related.get(hit.id, []), parsed) for hit in results.hits]
     glossary = glossary_for_text(cleaned.text, ctx.glossary)
     took_ms = (time.perf_counter() - started) * 1000

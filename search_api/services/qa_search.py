@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
 from sqlalchemy import select
 
@@ -14,8 +13,7 @@ from kb.models import Policy, QAPair, Validity
 from kb.qa import QAMatch, QAMatcher
 from kb.search.query import SearchQuery
 from kb.store import Store
-from kb.store.convert import qa_pair_from_row
-from kb.store.tables import PolicyClauseRow, PolicyRow, QAPairRow
+from kb.store.tables import PolicyClauseRow, PolicyRow
 from search_api.engine_guard import call_engine
 from search_api.query_input import clean_query
 from search_api.sanitize import safe_highlight
@@ -61,18 +59,6 @@ def qa_validity(qa: QAPair, policy: Policy | PolicyBrief | None, today: date) ->
         if validity in _INVALID_POLICY:
             return "失效"
     return "有效"
-
-
-def qa_pairs(store: Store, ids: list[int]) -> list[QAPair]:
-    """The Q&A pairs with these ids, in this order (as Store.get_qa_pairs, read as plain rows, not ORM
-    objects: the ORM's identity map and loading were most of the read's cost for 20 candidates)."""
-    if not ids:
-        return []
-    table = QAPairRow.__table__
-    with store.read_session() as session:
-        rows = {row.id: row for row in session.execute(select(table).where(table.c.id.in_(ids)))}
-    # A Row has the columns as attributes, which is all qa_pair_from_row reads.
-    return [qa_pair_from_row(cast(QAPairRow, rows[i])) for i in ids if i in rows]
 
 
 def policy_briefs(store: Store, policy_ids: set[int]) -> dict[int, PolicyBrief]:
@@ -151,7 +137,7 @@ def search_qa(q: str, size: int, ctx: SearchContext, matcher: QAMatcher) -> QASe
     result = call_engine(
         ctx.settings.search_timeout_seconds, "Q&A search", matcher.match, cleaned.text, CANDIDATE_POOL
     )
-    pairs = {qa.id: qa for qa in qa_pairs(ctx.store, [m.id for m in result.candidates])}
+    pairs = {qa.id: qa for qa in ctx.store.get_qa_pairs([m.id for m in result.candidates])}
     policies = policy_briefs(ctx.store, {qa.policy_id for qa in pairs.values() if qa.policy_id is not None})
     today = date.today()
     ranked: list[_Ranked] = []
@@ -167,9 +153,9 @@ def search_qa(q: str, size: int, ctx: SearchContext, matcher: QAMatcher) -> QASe
     chosen: list[_Ranked] = []
     if not result.no_answer:
         # The public confidence is rounded to 3 places; the threshold applies to what is shown.
-        chosen = [
-            r for r in ranked if round(r.match.confidence, 3) >= threshold and r.validity == "有效"
-        ][:size]
+        chosen = [r for r in ranked if round(r.match.confidence, 3) >= threshold and r.validity == "有效"][
+            :size
+        ]
     shown = {r.qa.id for r in chosen}
     others = [r for r in ranked if r.qa.id not in shown][:NO_ANSWER_CANDIDATES]
     # Clause texts only for the entries shown that cite one (a statute's clauses are most of its text).

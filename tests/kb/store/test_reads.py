@@ -51,6 +51,28 @@ def test_qa_for_policy_filters_by_status(store: Store) -> None:
     assert [q.provenance.source_id for q in published] == ["live"]
 
 
+def test_published_qa_for_several_policies_and_qa_pairs_by_id(store: Store) -> None:
+    a, b, c = store.upsert_policies([make_policy("a"), make_policy("b"), make_policy("c")]).inserted_ids
+    report = store.upsert_qa_pairs(
+        [
+            make_qa("a1", policy_key="test:a"),
+            make_qa("a-retired", policy_key="test:a", status=QAStatus.RETIRED),
+            make_qa("b1", policy_key="test:b"),
+            make_qa("a2", policy_key="test:a"),
+        ]
+    )
+    found = store.published_qa_for_policies([a, b, c])
+    assert [q.provenance.source_id for q in found[a]] == ["a1", "a2"]
+    assert [q.provenance.source_id for q in found[b]] == ["b1"] and found[c] == []
+    assert found[a] == store.qa_for_policy(a, status=QAStatus.PUBLISHED)  # the same pairs, field for field
+    assert store.published_qa_for_policies([]) == {}
+    ids = report.inserted_ids
+    wanted = [ids[3], 999_999, ids[0]]
+    assert [q.id for q in store.get_qa_pairs(wanted)] == [ids[3], ids[0]]
+    assert store.get_qa_pairs([ids[1]]) == [store.get_qa_pair(ids[1])]
+    assert store.get_qa_pairs([]) == []
+
+
 def test_times_come_back_as_the_same_instant_in_utc(store: Store) -> None:
     beijing = timezone(timedelta(hours=8))
     policy = make_policy("p")
