@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from kb.auth import Principal, Role
 from kb.errors import ConflictError
@@ -11,6 +12,26 @@ from kb.workflow import ConsultationCreate, QuestionFilters, SqlQuestionReposito
 
 STAFF_A = Principal(role=Role.STAFF, key_id=1, name="A")
 STAFF_B = Principal(role=Role.STAFF, key_id=2, name="B")
+
+
+def _race(workers: int, action: Callable[[], None]) -> list[Exception]:
+    """Run ``action`` in ``workers`` threads released at the same moment; the exceptions they raised."""
+    barrier = threading.Barrier(workers)
+    errors: list[Exception] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            action()
+        except Exception as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return errors
 
 
 def test_concurrent_sends_with_the_same_version_lose_no_update(store: Store) -> None:
@@ -51,23 +72,12 @@ def test_concurrent_captures_of_one_open_question_all_count(store: Store) -> Non
     first = service.capture(ConsultationCreate(question="高校在线教学有哪些要求？"), STAFF_A).question
     assert first is not None and first.id is not None
     workers = 4
-    barrier = threading.Barrier(workers)
-    errors: list[Exception] = []
 
     def capture() -> None:
-        barrier.wait()
-        try:
-            result = service.capture(ConsultationCreate(question="请问高校在线教学有什么要求"), STAFF_B)
-            assert result.outcome == "merged"
-        except Exception as exc:  # collected: a thread's failure must fail the test
-            errors.append(exc)
+        result = service.capture(ConsultationCreate(question="请问高校在线教学有什么要求"), STAFF_B)
+        assert result.outcome == "merged"
 
-    threads = [threading.Thread(target=capture) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    assert _race(workers, capture) == []
     final = service.get(first.id, STAFF_A).question
     assert final.ask_count == 1 + workers
     assert sum(1 for e in final.history if e.action == "asked_again") == workers
@@ -76,24 +86,13 @@ def test_concurrent_captures_of_one_open_question_all_count(store: Store) -> Non
 def test_concurrent_captures_of_a_new_question_create_it_once(store: Store) -> None:
     service = WorkflowService(SqlQuestionRepository(store))
     workers = 4
-    barrier = threading.Barrier(workers)
     outcomes: list[str] = []
-    errors: list[Exception] = []
 
     def capture() -> None:
-        barrier.wait()
-        try:
-            consultation = ConsultationCreate(question="灵活就业人员如何办理失业登记？")
-            outcomes.append(service.capture(consultation, STAFF_B).outcome)
-        except Exception as exc:  # collected: a thread's failure must fail the test
-            errors.append(exc)
+        consultation = ConsultationCreate(question="灵活就业人员如何办理失业登记？")
+        outcomes.append(service.capture(consultation, STAFF_B).outcome)
 
-    threads = [threading.Thread(target=capture) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    assert _race(workers, capture) == []
     assert sorted(outcomes) == ["created"] + ["merged"] * (workers - 1)
     views, total = service.list_questions(QuestionFilters(), STAFF_A)
     assert total == 1 and views[0].question.ask_count == workers
